@@ -1,0 +1,53 @@
+namespace GameBackend.Core.Tenancy;
+
+/// <summary>
+/// The kind of deployment ("cell") a title runs in. It is configuration that shapes quotas and
+/// defaults, never a code branch.
+/// </summary>
+public enum CellType
+{
+    Dedicated,
+    Shared,
+    Enterprise,
+}
+
+/// <summary>
+/// A game: the tenant. Every stored item and every query is scoped by <see cref="Id"/>.
+/// Keys: the public client key is stored as is (it ships inside game clients); the server key is
+/// stored only as a hash and shown once, when it is made.
+/// </summary>
+public sealed record Title(
+    string Id,
+    string Name,
+    CellType CellType,
+    string ClientKey,
+    string ServerKeyHash,
+    TitleSettings Settings,
+    IReadOnlyList<SigningKey> SigningKeys,
+    DateTimeOffset CreatedAt,
+    string Version);
+
+/// <summary>Per-title settings, with defaults a studio gets without configuring anything.</summary>
+public sealed record TitleSettings
+{
+    /// <summary>When true, no two players of the title may hold the same display name (case-insensitive).</summary>
+    public bool UniqueDisplayNames { get; init; }
+
+    /// <summary>Access-token lifetime; short, because a token cannot be recalled once issued.</summary>
+    public int AccessTokenLifetimeSeconds { get; init; } = 900;
+
+    /// <summary>Refresh-token lifetime; each use rotates the token and restarts this clock.</summary>
+    public int RefreshTokenLifetimeSeconds { get; init; } = 30 * 24 * 3600;
+
+    /// <summary>Requests per second allowed for the whole title (0 = the cell's default).</summary>
+    public int RequestsPerSecond { get; init; }
+
+    /// <summary>Requests per second allowed for one client (player or address) (0 = the cell's default).</summary>
+    public int RequestsPerSecondPerClient { get; init; }
+}
+
+/// <summary>
+/// A key that signs this title's access tokens (HMAC-SHA256). The newest active key signs; every key not
+/// yet retired still validates, so rotation logs nobody out.
+/// </summary>
+public sealed record SigningKey(string KeyId, byte[] Secret, DateTimeOffset CreatedAt, DateTimeOffset? RetiredAt);
