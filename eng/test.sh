@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The README's test command: installs and starts whatever the tests need, runs every test,
+# and ends with one line "N passed, N failed" (the line CI reads).
+#
+# Needs only the .NET SDK (global.json) for the foundation; services later issues need
+# (redis-server, DynamoDB Local, a Kafka-protocol broker, ...) are installed and started here,
+# on 127.0.0.1 only, and stopped when the script exits.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+configuration=${CONFIGURATION:-Release}
+echo "==> dotnet test Serverless.sln -c $configuration"
+set +e
+dotnet test Serverless.sln -c "$configuration" --logger "console;verbosity=normal" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+# Each test assembly prints: "Passed!  - Failed: 0, Passed: 41, Skipped: 0, Total: 41, ..."
+summary=$(grep -E '^\s*(Passed|Failed)!\s+- Failed:' "$log" || true)
+passed=$(sed -nE 's/.*Passed:\s+([0-9]+),.*/\1/p' <<<"$summary" | awk '{s+=$1} END {print s+0}')
+failed=$(sed -nE 's/.*Failed:\s+([0-9]+),.*/\1/p' <<<"$summary" | awk '{s+=$1} END {print s+0}')
+skipped=$(sed -nE 's/.*Skipped:\s+([0-9]+),.*/\1/p' <<<"$summary" | awk '{s+=$1} END {print s+0}')
+assemblies=$(grep -c . <<<"$summary" || true)
+expected=$(find tests -name '*.Tests.csproj' | wc -l)
+
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # The run failed outside any test (build error, crashed test host): count it as a failure.
+  failed=1
+fi
+if [ "$assemblies" -lt "$expected" ]; then
+  echo "only $assemblies of $expected test assemblies reported a result" >&2
+  [ "$failed" -gt 0 ] || failed=1
+  status=1
+fi
+
+echo
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+exit "$status"
