@@ -39,4 +39,11 @@ public sealed record SignInResult(string PlayerId, bool Created, TokenPair Token
 /// The caller, as proven by a valid access token: which title, which player, which session family
 /// (one family per sign-in, shared by every rotated refresh token and access token it yields).
 /// </summary>
-public sealed record PlayerPrincipal(string TitleId, string PlayerId, string FamilyId, DateTimeOffset ExpiresAt);
+public sealed record PlayerPrincipal(string TitleId, string PlayerId, string FamilyId, DateTimeOffset ExpiresAt)
+{
+    /// <summary>
+    /// When the access token was issued (whole seconds). Tokens issued before the account's revocation time
+    /// (set when it is disabled) are refused by <see cref="AccountService.AuthorizeAsync"/>.
+    /// </summary>
+    public DateTimeOffset IssuedAt { get; init; }
+}

@@ -1,0 +1,97 @@
+namespace GameBackend.Core.Common;
+
+/// <summary>
+/// Every stable error code Core returns. Clients branch on these strings, so a code never changes
+/// or changes meaning once shipped; Api and the docs reference this list instead of repeating literals.
+/// The HTTP status in each comment is the one Api maps the <see cref="ErrorKind"/> to.
+/// </summary>
+public static class ErrorCodes
+{
+    // Tenancy
+    /// <summary>401: the client key is missing, malformed, or not the title's.</summary>
+    public const string InvalidClientKey = "invalid_client_key";
+    /// <summary>401: the server key is missing, malformed, or not the title's.</summary>
+    public const string InvalidServerKey = "invalid_server_key";
+    /// <summary>404: no title has this id.</summary>
+    public const string TitleNotFound = "title_not_found";
+    /// <summary>400: the title name is empty, too long, or holds control characters.</summary>
+    public const string InvalidTitleName = "invalid_title_name";
+    /// <summary>400: the cell type is not one of the known values.</summary>
+    public const string InvalidCellType = "invalid_cell_type";
+    /// <summary>400: the access-token lifetime is outside the allowed range.</summary>
+    public const string InvalidAccessTokenLifetime = "invalid_access_token_lifetime";
+    /// <summary>400: the refresh-token lifetime is outside the allowed range or shorter than the access-token lifetime.</summary>
+    public const string InvalidRefreshTokenLifetime = "invalid_refresh_token_lifetime";
+    /// <summary>400: a rate limit is negative or above the allowed maximum.</summary>
+    public const string InvalidRateLimit = "invalid_rate_limit";
+
+    // Tokens and sessions
+    /// <summary>401: the access token is missing, malformed, forged, expired, or its account is gone.</summary>
+    public const string InvalidToken = "invalid_token";
+    /// <summary>401: the refresh token is malformed, unknown, expired, or its session was ended.</summary>
+    public const string InvalidRefreshToken = "invalid_refresh_token";
+    /// <summary>401: an already-rotated refresh token was presented; its whole session family is now revoked.</summary>
+    public const string RefreshTokenReused = "refresh_token_reused";
+    /// <summary>401: the access token's session was signed out or revoked (for example by disabling the account).</summary>
+    public const string SessionRevoked = "session_revoked";
+
+    // Accounts
+    /// <summary>401: email sign-in failed. Unknown email and wrong password answer the same, on purpose.</summary>
+    public const string InvalidCredentials = "invalid_credentials";
+    /// <summary>404: sign-in without "create" found no account for this identity.</summary>
+    public const string AccountNotFound = "account_not_found";
+    /// <summary>404: no account has this player id.</summary>
+    public const string PlayerNotFound = "player_not_found";
+    /// <summary>403: the account is disabled by an admin.</summary>
+    public const string AccountDisabled = "account_disabled";
+    /// <summary>403: the account is banned; Details["until"] says until when (ISO 8601).</summary>
+    public const string AccountBanned = "account_banned";
+    /// <summary>409: sign-up with an email that already has an account. Sign-up necessarily reveals that; rate limits bound it.</summary>
+    public const string EmailTaken = "email_taken";
+    /// <summary>409: the identity is linked to another player.</summary>
+    public const string IdentityInUse = "identity_in_use";
+    /// <summary>404: unlink named an identity the account does not have.</summary>
+    public const string IdentityNotFound = "identity_not_found";
+    /// <summary>409: unlinking would leave the account with no way to sign in.</summary>
+    public const string LastIdentity = "last_identity";
+    /// <summary>409: the account already holds the maximum number of linked identities.</summary>
+    public const string TooManyIdentities = "too_many_identities";
+    /// <summary>400: the device id is not 8–128 characters of [A-Za-z0-9._:-].</summary>
+    public const string InvalidDeviceId = "invalid_device_id";
+    /// <summary>400: the custom id is not 1–128 characters of [A-Za-z0-9._:@|+-].</summary>
+    public const string InvalidCustomId = "invalid_custom_id";
+    /// <summary>400: the email is malformed or longer than 254 characters.</summary>
+    public const string InvalidEmail = "invalid_email";
+    /// <summary>400: the password has fewer than 8 characters (Unicode code points).</summary>
+    public const string PasswordTooShort = "password_too_short";
+    /// <summary>400: the password has more than 128 characters (Unicode code points).</summary>
+    public const string PasswordTooLong = "password_too_long";
+    /// <summary>400: the password is only whitespace.</summary>
+    public const string PasswordBlank = "password_blank";
+    /// <summary>400: the password equals the email.</summary>
+    public const string PasswordSameAsEmail = "password_same_as_email";
+    /// <summary>400: the password is on the list of the most common passwords.</summary>
+    public const string PasswordTooCommon = "password_too_common";
+    /// <summary>400: the ban end is not in the future.</summary>
+    public const string InvalidBanUntil = "invalid_ban_until";
+    /// <summary>400: the ban reason is longer than 256 characters.</summary>
+    public const string InvalidBanReason = "invalid_ban_reason";
+
+    // Profiles
+    /// <summary>400: the display name is not 1–32 letters, digits, spaces or ._- after trimming.</summary>
+    public const string InvalidDisplayName = "invalid_display_name";
+    /// <summary>409: another player of the title holds this display name (titles with unique display names).</summary>
+    public const string DisplayNameTaken = "display_name_taken";
+    /// <summary>400: the avatar URL is not an absolute http(s) URL of at most 512 characters.</summary>
+    public const string InvalidAvatarUrl = "invalid_avatar_url";
+    /// <summary>400: the locale is not a BCP 47 tag of at most 35 characters.</summary>
+    public const string InvalidLocale = "invalid_locale";
+    /// <summary>400: the metadata is not a JSON object, is larger than 4 KiB, or nests deeper than 8.</summary>
+    public const string InvalidMetadata = "invalid_metadata";
+
+    // Shared
+    /// <summary>409: the item changed since the caller read it; Details["currentVersion"] holds the current version.</summary>
+    public const string VersionConflict = "version_conflict";
+    /// <summary>503: a write kept losing races; the caller may retry.</summary>
+    public const string Contention = "contention";
+}

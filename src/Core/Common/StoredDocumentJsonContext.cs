@@ -1,0 +1,23 @@
+using System.Text.Json.Serialization;
+using GameBackend.Core.Accounts;
+using GameBackend.Core.Profiles;
+using GameBackend.Core.Tenancy;
+
+namespace GameBackend.Core.Common;
+
+/// <summary>
+/// Source-generated (de)serialization of every document Core stores, so reading and writing items needs
+/// no reflection and stays Native-AOT and trim clean. Property names are camelCase and enums are strings,
+/// so the stored JSON is readable in any store's console and survives reordering enum members.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UseStringEnumConverter = true)]
+[JsonSerializable(typeof(TitleDocument))]
+[JsonSerializable(typeof(AccountDocument))]
+[JsonSerializable(typeof(IdentityLinkDocument))]
+[JsonSerializable(typeof(RefreshFamilyDocument))]
+[JsonSerializable(typeof(ProfileDocument))]
+[JsonSerializable(typeof(DisplayNameReservationDocument))]
+internal sealed partial class StoredDocumentJsonContext : JsonSerializerContext;

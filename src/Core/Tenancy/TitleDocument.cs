@@ -1,0 +1,16 @@
+namespace GameBackend.Core.Tenancy;
+
+/// <summary>The stored form of a <see cref="Title"/>; the version lives on the item, not in the body.</summary>
+internal sealed record TitleDocument(
+    string Id,
+    string Name,
+    CellType CellType,
+    string ClientKey,
+    string ServerKeyHash,
+    TitleSettings Settings,
+    IReadOnlyList<SigningKey> SigningKeys,
+    DateTimeOffset CreatedAt)
+{
+    public Title ToTitle(string version) =>
+        new(Id, Name, CellType, ClientKey, ServerKeyHash, Settings, SigningKeys, CreatedAt, version);
+}
