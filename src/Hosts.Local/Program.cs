@@ -1,6 +1,70 @@
+using GameBackend.Api;
+using GameBackend.Core.Storage;
+using GameBackend.Core.Tenancy;
+using GameBackend.Hosts.Local;
+using GameBackend.Stores.Sqlite;
+using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.Options;
+
 var builder = WebApplication.CreateSlimBuilder(args);
+
+// Defaults sit below every other source, so appsettings, environment and command line all override them.
+builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+{
+    InitialData = new Dictionary<string, string?>
+    {
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
+    },
+});
+
+var hostOptions = builder.Configuration.GetSection(LocalHostOptions.SectionName).Get<LocalHostOptions>() ?? new LocalHostOptions();
+builder.Logging.ClearProviders();
+if (string.Equals(hostOptions.LogFormat, "json", StringComparison.OrdinalIgnoreCase))
+{
+    builder.Logging.AddJsonConsole(o => o.UseUtcTimestamp = true);
+}
+else
+{
+    builder.Logging.AddSimpleConsole(o =>
+    {
+        o.SingleLine = true;
+        o.UseUtcTimestamp = true;
+        o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+    });
+}
+
+if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+{
+    builder.WebHost.UseUrls(hostOptions.Urls);
+}
+
+builder.WebHost.ConfigureKestrel(o => o.AddServerHeader = false);
+
+builder.Services.AddOptions<LocalHostOptions>().Bind(builder.Configuration.GetSection(LocalHostOptions.SectionName)).ValidateOnStart();
+builder.Services.AddSingleton<IValidateOptions<LocalHostOptions>, LocalHostOptionsValidator>();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<IDocumentStore>(static services =>
+{
+    var options = services.GetRequiredService<IOptions<LocalHostOptions>>().Value;
+    Directory.CreateDirectory(Path.GetDirectoryName(options.DatabasePath)!);
+    return new SqliteDocumentStore(new SqliteDocumentStoreOptions(options.DatabasePath), services.GetRequiredService<TimeProvider>());
+});
+builder.Services.AddGameBackendApi(builder.Configuration);
+
 var app = builder.Build();
-app.Run();
+app.MapGameBackendApi();
+
+// Before listening, so the keys line is on stdout by the time /healthz answers.
+await DefaultTitle.EnsureAsync(
+    app.Services.GetRequiredService<IDocumentStore>(),
+    app.Services.GetRequiredService<TitleService>(),
+    Console.Out,
+    app.Lifetime.ApplicationStopping);
+
+// Ctrl+C and SIGTERM stop the host gracefully; disposing it disposes the store, which drains its write queue.
+await app.RunAsync();
 
 /// <summary>Entry point; public so integration tests can host it with WebApplicationFactory.</summary>
 public partial class Program;

@@ -1,0 +1,43 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using GameBackend.Api.Accounts;
+using GameBackend.Api.Admin;
+using GameBackend.Api.Health;
+using GameBackend.Api.Profiles;
+
+namespace GameBackend.Api.Infrastructure;
+
+/// <summary>
+/// Every type the API reads or writes, source-generated (AOT, no reflection). Strict on input: unknown
+/// members, missing required members, nulls where the contract has none, numbers in strings, and
+/// duplicate members are all 400s, so a client's typo never passes silently.
+/// </summary>
+[JsonSourceGenerationOptions(
+    JsonSerializerDefaults.Web,
+    PropertyNameCaseInsensitive = false,
+    NumberHandling = JsonNumberHandling.Strict,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    RespectNullableAnnotations = true,
+    RespectRequiredConstructorParameters = true,
+    AllowDuplicateProperties = false,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(DeviceSignInRequest))]
+[JsonSerializable(typeof(CustomSignInRequest))]
+[JsonSerializable(typeof(EmailCredentialsRequest))]
+[JsonSerializable(typeof(RefreshRequest))]
+[JsonSerializable(typeof(LinkDeviceRequest))]
+[JsonSerializable(typeof(UnlinkRequest))]
+[JsonSerializable(typeof(SignInResponse))]
+[JsonSerializable(typeof(TokenResponse))]
+[JsonSerializable(typeof(AccountResponse))]
+[JsonSerializable(typeof(ProfilePatchRequest))]
+[JsonSerializable(typeof(ProfileResponse))]
+[JsonSerializable(typeof(BanRequest))]
+[JsonSerializable(typeof(LinkCustomIdRequest))]
+[JsonSerializable(typeof(AdminPlayerResponse))]
+[JsonSerializable(typeof(ServerKeyResponse))]
+[JsonSerializable(typeof(SigningKeyResponse))]
+[JsonSerializable(typeof(TitleSettingsDocument))]
+[JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(ProblemDocument))]
+public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Options;
+
+namespace GameBackend.Hosts.Local;
+
+/// <summary>
+/// Settings of the one-process host (section <c>GameBackend</c>). The API's own settings live in
+/// <c>GameBackend:Api</c> and <c>GameBackend:RateLimits</c> (see GameBackend.Api).
+/// </summary>
+public sealed class LocalHostOptions
+{
+    public const string SectionName = "GameBackend";
+    public const string DefaultUrls = "http://127.0.0.1:8080";
+    public const string DatabaseFileName = "gamebackend.db";
+
+    /// <summary>Folder of the SQLite database; created on start. Relative paths are relative to the working directory.</summary>
+    public string DataPath { get; set; } = "data";
+
+    /// <summary>Where to listen when <c>--urls</c> (or ASPNETCORE_URLS) is not given.</summary>
+    public string Urls { get; set; } = DefaultUrls;
+
+    /// <summary>Console log format: "simple" (one line per entry) or "json" (one JSON object per line).</summary>
+    public string LogFormat { get; set; } = "simple";
+
+    public string DatabasePath => Path.Combine(Path.GetFullPath(DataPath), DatabaseFileName);
+}
+
+internal sealed class LocalHostOptionsValidator : IValidateOptions<LocalHostOptions>
+{
+    public ValidateOptionsResult Validate(string? name, LocalHostOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.DataPath))
+        {
+            return ValidateOptionsResult.Fail("GameBackend:DataPath must name a folder.");
+        }
+
+        if (options.LogFormat is not ("simple" or "json"))
+        {
+            return ValidateOptionsResult.Fail($"GameBackend:LogFormat must be \"simple\" or \"json\" (was \"{options.LogFormat}\").");
+        }
+
+        return ValidateOptionsResult.Success;
+    }
+}
