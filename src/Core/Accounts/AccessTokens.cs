@@ -35,8 +35,6 @@ public sealed class AccessTokens
     /// <summary>Bounds the key cache; title keys are few, so this only guards against something unforeseen.</summary>
     private const int MaxCachedKeys = 10_000;
 
-    private static readonly TimeSpan UnknownKeyRefreshInterval = TimeSpan.FromSeconds(1);
-
     private readonly TitleService _titles;
     private readonly TimeProvider _time;
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false, MapInboundClaims = false };
@@ -52,7 +50,7 @@ public sealed class AccessTokens
     public IssuedAccessToken Issue(Title title, string playerId, string familyId)
     {
         ArgumentNullException.ThrowIfNull(title);
-        var signingKey = SigningKeyRing.Current(title.SigningKeys)
+        var signingKey = title.CurrentSigningKey
             ?? throw new InvalidOperationException($"Title {title.Id} has no active signing key.");
         var material = MaterialFor(title.Id, signingKey);
 
@@ -105,7 +103,7 @@ public sealed class AccessTokens
         if (title is not null && signingKey is null)
         {
             // Perhaps the title rotated its key on another host after we cached it.
-            title = await _titles.FindAsync(titleId, UnknownKeyRefreshInterval, ct);
+            title = await _titles.FindAsync(titleId, refresh: true, ct);
             signingKey = title is null ? null : SigningKeyRing.FindActive(title.SigningKeys, keyId);
         }
 

@@ -25,7 +25,11 @@ public sealed record Title(
     TitleSettings Settings,
     IReadOnlyList<SigningKey> SigningKeys,
     DateTimeOffset CreatedAt,
-    string Version);
+    string Version)
+{
+    /// <summary>The key that signs new access tokens: the newest one not retired (null only for a corrupted title).</summary>
+    public SigningKey? CurrentSigningKey => SigningKeyRing.Current(SigningKeys);
+}
 
 /// <summary>Per-title settings, with defaults a studio gets without configuring anything.</summary>
 public sealed record TitleSettings

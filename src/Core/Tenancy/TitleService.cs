@@ -16,7 +16,7 @@ public sealed record TitleWithServerKey(Title Title, string ServerKey);
 /// <remarks>
 /// Every request needs its title, so titles are cached in process for <see cref="CacheTimeToLive"/>.
 /// The cache is only an optimization: it is rebuilt from the store, and a change made by another host
-/// is seen within the TTL (or at once through <see cref="FindAsync(string, bool, CancellationToken)"/> with refresh).
+/// is seen within the TTL (or at once through <see cref="FindAsync"/> with refresh).
 /// </remarks>
 public sealed class TitleService
 {
@@ -93,23 +93,16 @@ public sealed class TitleService
     }
 
     /// <summary>The title, or null. Cached briefly in process; <paramref name="refresh"/> bypasses the cache.</summary>
-    public Task<Title?> FindAsync(string titleId, bool refresh = false, CancellationToken ct = default) =>
-        FindAsync(titleId, refresh ? TimeSpan.Zero : CacheTimeToLive, ct);
-
-    /// <summary>
-    /// The title, read again unless the cached copy is at most <paramref name="maxAge"/> old. Lets callers that
-    /// react to untrusted input (an unknown key id) refresh without letting that input drive a read per request.
-    /// </summary>
-    internal async Task<Title?> FindAsync(string titleId, TimeSpan maxAge, CancellationToken ct)
+    public async Task<Title?> FindAsync(string titleId, bool refresh = false, CancellationToken ct = default)
     {
         if (!Ids.IsWellFormed(titleId))
         {
             return null;
         }
 
-        if (maxAge > TimeSpan.Zero
+        if (!refresh
             && _cache.TryGetValue(titleId, out var cached)
-            && _time.GetUtcNow() - cached.FetchedAt <= maxAge)
+            && _time.GetUtcNow() - cached.FetchedAt <= CacheTimeToLive)
         {
             return cached.Title;
         }
@@ -155,9 +148,9 @@ public sealed class TitleService
             return title;
         }
 
-        // The key may have been rotated by another host after we cached the title; look once more, but at most
-        // about once a second per title, so wrong keys cannot turn into a store read each.
-        title = await FindAsync(titleId, TimeSpan.FromSeconds(1), ct);
+        // The key may have been rotated by another host after we cached the title: look once more. A wrong key
+        // costs one point read, as an unknown title id does; rate limits in front of Core bound both.
+        title = await FindAsync(titleId, refresh: true, ct);
         return title is not null && Secrets.FixedTimeEquals(title.ServerKeyHash, hash) ? title : invalid;
     }
 
