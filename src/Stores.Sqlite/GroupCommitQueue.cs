@@ -78,7 +78,8 @@ internal sealed partial class GroupCommitQueue
                 write.Fail(exception);
             }
 
-            stopped.TrySetException(exception);
+            // Every caller has its answer and the error is logged; let disposal go on closing connections.
+            stopped.TrySetResult();
         }
     }
 
