@@ -23,7 +23,11 @@ var hostOptions = builder.Configuration.GetSection(LocalHostOptions.SectionName)
 builder.Logging.ClearProviders();
 if (string.Equals(hostOptions.LogFormat, "json", StringComparison.OrdinalIgnoreCase))
 {
-    builder.Logging.AddJsonConsole(o => o.UseUtcTimestamp = true);
+    builder.Logging.AddJsonConsole(o =>
+    {
+        o.UseUtcTimestamp = true;
+        o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+    });
 }
 else
 {
