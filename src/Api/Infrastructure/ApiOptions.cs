@@ -61,3 +61,9 @@ internal sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOpti
         return failures is null ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
+
+/// <summary>Per-request values the handlers need from options, resolved once.</summary>
+public sealed class ApiLimits(IOptions<ApiOptions> options)
+{
+    public int MaxRequestBodyBytes { get; } = options.Value.MaxRequestBodyBytes;
+}

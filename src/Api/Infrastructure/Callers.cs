@@ -1,7 +1,6 @@
 using GameBackend.Core.Accounts;
 using GameBackend.Core.Tenancy;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Options;
 
 namespace GameBackend.Api.Infrastructure;
 
@@ -160,10 +159,4 @@ public sealed class ServerKeyFilter(TitleService titles, RequestThrottle throttl
         http.Features.Set(new ApiCaller(title, null));
         return await next(context);
     }
-}
-
-/// <summary>Per-request values the handlers need from options, resolved once.</summary>
-public sealed class ApiLimits(IOptions<ApiOptions> options)
-{
-    public int MaxRequestBodyBytes { get; } = options.Value.MaxRequestBodyBytes;
 }
