@@ -84,6 +84,7 @@ public sealed partial class CrashTests : IDisposable
             Assert.Single(first.StdoutLines, l => l.StartsWith("GameBackend default title", StringComparison.Ordinal));
 
             playerId = (await SignInAsync(first.Client, clientKey, deviceId, create: true)).GetProperty("playerId").GetString()!;
+            await AssertOversizedBodiesAreRefusedAsync(first.Client, clientKey);
             Assert.Equal(0, await first.SignalAndWaitAsync("TERM", TimeSpan.FromSeconds(30)));
         }
 
@@ -112,6 +113,35 @@ public sealed partial class CrashTests : IDisposable
         catch (IOException)
         {
         }
+    }
+
+    /// <summary>
+    /// Through real Kestrel (not the test server): a body declared larger than the limit is a 413 problem,
+    /// answered before the body is sent (Expect: 100-continue), and nothing is created. (Chunked bodies that
+    /// run over are covered in Api.Tests; over a real socket the client races the server's early answer.)
+    /// </summary>
+    private static async Task AssertOversizedBodiesAreRefusedAsync(HttpClient client, string clientKey)
+    {
+        var big = Encoding.UTF8.GetBytes($$"""{"deviceId":"oversized-device-0001"{{new string(' ', 512 * 1024)}}}""");
+        using (var request = new HttpRequestMessage(HttpMethod.Post, "/v1/auth/device") { Content = new ByteArrayContent(big) })
+        {
+            request.Content.Headers.ContentType = new("application/json");
+            request.Headers.Add("X-Client-Key", clientKey);
+            request.Headers.ExpectContinue = true;
+            using var response = await client.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.RequestEntityTooLarge, $"{(int)response.StatusCode} {text}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("\"code\":\"request_too_large\"", text, StringComparison.Ordinal);
+        }
+
+        using var check = new HttpRequestMessage(HttpMethod.Post, "/v1/auth/device")
+        {
+            Content = new StringContent("""{"deviceId":"oversized-device-0001","create":false}""", Encoding.UTF8, "application/json"),
+        };
+        check.Headers.Add("X-Client-Key", clientKey);
+        using var notCreated = await client.SendAsync(check);
+        Assert.Equal(HttpStatusCode.NotFound, notCreated.StatusCode);
     }
 
     private static async Task<JsonElement> SignInAsync(HttpClient client, string clientKey, string deviceId, bool create)
