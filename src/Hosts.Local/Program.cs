@@ -53,6 +53,7 @@ builder.Services.AddSingleton<IDocumentStore>(static services =>
 {
     var options = services.GetRequiredService<IOptions<LocalHostOptions>>().Value;
     Directory.CreateDirectory(Path.GetDirectoryName(options.DatabasePath)!);
+    Log.StoringDataIn(services.GetRequiredService<ILoggerFactory>().CreateLogger("GameBackend.Hosts.Local"), options.DatabasePath);
     return new SqliteDocumentStore(new SqliteDocumentStoreOptions(options.DatabasePath), services.GetRequiredService<TimeProvider>());
 });
 builder.Services.AddGameBackendApi(builder.Configuration);
