@@ -14,7 +14,7 @@ trap 'rm -f "$log"' EXIT
 configuration=${CONFIGURATION:-Release}
 echo "==> dotnet test Serverless.sln -c $configuration"
 set +e
-dotnet test Serverless.sln -c "$configuration" --logger "console;verbosity=normal" 2>&1 | tee "$log"
+dotnet test Serverless.sln -c "$configuration" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 
