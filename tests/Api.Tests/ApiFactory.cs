@@ -47,6 +47,10 @@ public class ApiFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("GameBackend:DataPath", _dataPath);
+
+        // Most tests share one host and one address; rate-limit tests set their own low limits below.
+        builder.UseSetting("GameBackend:RateLimits:RequestsPerSecondPerClient", "1000000");
+        builder.UseSetting("GameBackend:RateLimits:RequestsPerSecondPerTitle", "1000000");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
