@@ -97,7 +97,7 @@ public sealed class AccountService
 
         var now = _time.GetUtcNow();
         var playerId = Ids.NewId(_time);
-        var link = new IdentityLinkDocument(playerId, now, _passwords.Hash(password));
+        var link = new IdentityLinkDocument(playerId, now, await _passwords.HashAsync(password, ct));
         var claimed = await _store.CreateAsync(new NewItem(linkKey, Serialize(link, StoredDocumentJsonContext.Default.IdentityLinkDocument)), ct);
         if (!claimed.Succeeded)
         {
@@ -120,7 +120,7 @@ public sealed class AccountService
         var normalized = IdentityRules.NormalizeEmail(email);
         if (!normalized.IsSuccess || password.Length > 4 * PasswordPolicy.MaxLength)
         {
-            _passwords.VerifyDummy(password.Length > 4 * PasswordPolicy.MaxLength ? string.Empty : password);
+            await _passwords.VerifyDummyAsync(password.Length > 4 * PasswordPolicy.MaxLength ? string.Empty : password, ct);
             return invalid;
         }
 
@@ -128,11 +128,11 @@ public sealed class AccountService
         var link = linkItem is null ? null : Deserialize(linkItem, StoredDocumentJsonContext.Default.IdentityLinkDocument);
         if (link?.PasswordHash is null)
         {
-            _passwords.VerifyDummy(password);
+            await _passwords.VerifyDummyAsync(password, ct);
             return invalid;
         }
 
-        var verification = _passwords.Verify(password, link.PasswordHash);
+        var verification = await _passwords.VerifyAsync(password, link.PasswordHash, ct);
         if (verification == PasswordVerification.Failed)
         {
             return invalid;
@@ -141,7 +141,7 @@ public sealed class AccountService
         if (verification == PasswordVerification.SucceededRehashNeeded)
         {
             // Best effort: if the link changed meanwhile, the next sign-in upgrades it.
-            var upgraded = link with { PasswordHash = _passwords.Hash(password) };
+            var upgraded = link with { PasswordHash = await _passwords.HashAsync(password, ct) };
             await _store.ReplaceAsync(new NewItem(linkItem!.Key, Serialize(upgraded, StoredDocumentJsonContext.Default.IdentityLinkDocument)), linkItem.Version, ct);
         }
 
@@ -298,7 +298,7 @@ public sealed class AccountService
         }
 
         // Hash only when the link will really be made: an identity in use or already linked needs none.
-        return await LinkIdentityAsync(caller.TitleId, caller.PlayerId, SignInMethod.Email, normalized.Value, () => _passwords.Hash(password), ct);
+        return await LinkIdentityAsync(caller.TitleId, caller.PlayerId, SignInMethod.Email, normalized.Value, () => _passwords.HashAsync(password, ct), ct);
     }
 
     /// <summary>Server key only.</summary>
@@ -513,7 +513,7 @@ public sealed class AccountService
         throw new InvalidOperationException($"Account {playerId} could neither be read nor created.");
     }
 
-    private async Task<Result<Account>> LinkIdentityAsync(string titleId, string playerId, SignInMethod method, string subject, Func<string>? passwordHash, CancellationToken ct)
+    private async Task<Result<Account>> LinkIdentityAsync(string titleId, string playerId, SignInMethod method, string subject, Func<Task<string>>? passwordHash, CancellationToken ct)
     {
         var account = await ReadAccountAsync(titleId, playerId, ct);
         if (account is null)
@@ -534,7 +534,7 @@ public sealed class AccountService
         var linkItem = await _store.GetAsync(linkKey, ct);
         if (linkItem is null)
         {
-            var claim = new IdentityLinkDocument(playerId, _time.GetUtcNow(), passwordHash?.Invoke());
+            var claim = new IdentityLinkDocument(playerId, _time.GetUtcNow(), passwordHash is null ? null : await passwordHash());
             var claimed = await _store.CreateAsync(new NewItem(linkKey, Serialize(claim, StoredDocumentJsonContext.Default.IdentityLinkDocument)), ct);
             claimedNow = claimed.Succeeded;
             linkItem = claimedNow ? null : await _store.GetAsync(linkKey, ct);

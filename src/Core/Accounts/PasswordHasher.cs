@@ -40,14 +40,27 @@ public sealed class PasswordHasher
 
     private readonly Lazy<string> _dummyHash;
 
+    /// <summary>
+    /// Bounds how many hashes run at once. Each one holds <see cref="PasswordHashParameters.MemoryKiB"/> of memory
+    /// and a core for tens of milliseconds, so a burst of password sign-ins must queue (asynchronously, holding
+    /// no thread) instead of exhausting the host's memory and thread pool.
+    /// </summary>
+    private readonly SemaphoreSlim _gate;
+    private int _inFlight;
+    private int _peakInFlight;
+
     public PasswordHasher()
         : this(PasswordHashParameters.Owasp)
     {
     }
 
     /// <param name="parameters">The cost of new hashes; tests may pass cheaper ones.</param>
-    public PasswordHasher(PasswordHashParameters parameters)
+    /// <param name="maxConcurrentHashes">How many hashes may run at once; by default one per core.</param>
+    public PasswordHasher(PasswordHashParameters parameters, int maxConcurrentHashes = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxConcurrentHashes);
+        var slots = maxConcurrentHashes > 0 ? maxConcurrentHashes : Math.Max(1, Environment.ProcessorCount);
+        _gate = new SemaphoreSlim(slots, slots);
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentOutOfRangeException.ThrowIfLessThan(parameters.Parallelism, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(parameters.Parallelism, MaxParallelism);
@@ -60,6 +73,20 @@ public sealed class PasswordHasher
     }
 
     public PasswordHashParameters Parameters { get; }
+
+    /// <summary>The most hashes seen running at once; lets tests prove the bound holds.</summary>
+    internal int PeakConcurrency => Volatile.Read(ref _peakInFlight);
+
+    /// <summary><see cref="Hash"/>, waiting for a free slot first.</summary>
+    public Task<string> HashAsync(string password, CancellationToken ct = default) => RunGatedAsync(() => Hash(password), ct);
+
+    /// <summary><see cref="Verify"/>, waiting for a free slot first.</summary>
+    public Task<PasswordVerification> VerifyAsync(string password, string phcHash, CancellationToken ct = default) =>
+        RunGatedAsync(() => Verify(password, phcHash), ct);
+
+    /// <summary><see cref="VerifyDummy"/>, waiting for a free slot first (so it costs what a real verification costs, queue included).</summary>
+    public Task VerifyDummyAsync(string password, CancellationToken ct = default) =>
+        RunGatedAsync(() => { VerifyDummy(password); return true; }, ct);
 
     /// <summary>A PHC string with a fresh random salt.</summary>
     public string Hash(string password)
@@ -96,6 +123,27 @@ public sealed class PasswordHasher
     /// so an unknown email takes as long as a wrong password and timing reveals nothing.
     /// </summary>
     public void VerifyDummy(string password) => _ = Verify(password ?? string.Empty, _dummyHash.Value);
+
+    private async Task<T> RunGatedAsync<T>(Func<T> work, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var now = Interlocked.Increment(ref _inFlight);
+            var peak = Volatile.Read(ref _peakInFlight);
+            while (now > peak && Interlocked.CompareExchange(ref _peakInFlight, now, peak) != peak)
+            {
+                peak = Volatile.Read(ref _peakInFlight);
+            }
+
+            return work();
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+            _gate.Release();
+        }
+    }
 
     private static byte[] Compute(string password, byte[] salt, PasswordHashParameters parameters, int length)
     {

@@ -58,4 +58,18 @@ public sealed class PasswordHasherTests
         Assert.Contains("m=64,", System.Text.Encoding.UTF8.GetString(link!.Body), StringComparison.Ordinal);
         Assert.True((await backend.Accounts.SignInWithEmailAsync(title, "dora@example.com", "a fine password")).IsSuccess);
     }
+
+    [Fact]
+    public async Task No_more_hashes_run_at_once_than_the_gate_allows_and_every_one_completes()
+    {
+        var hasher = new PasswordHasher(TestBackend.CheapHashing, maxConcurrentHashes: 2);
+        var stored = hasher.Hash("a fine password");
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => Task.Run(() =>
+            hasher.VerifyAsync(i % 2 == 0 ? "a fine password" : "a wrong password", stored))));
+
+        Assert.InRange(hasher.PeakConcurrency, 1, 2);
+        Assert.Equal(12, results.Count(r => r == PasswordVerification.Succeeded));
+        Assert.Equal(12, results.Count(r => r == PasswordVerification.Failed));
+    }
 }
