@@ -89,6 +89,22 @@ public static class ErrorCodes
     /// <summary>400: the metadata is not a JSON object, is larger than 4 KiB, or nests deeper than 8.</summary>
     public const string InvalidMetadata = "invalid_metadata";
 
+    // Player storage
+    /// <summary>400: a collection or key name is not 1–64 characters of [A-Za-z0-9_.-].</summary>
+    public const string InvalidStorageName = "invalid_storage_name";
+    /// <summary>400: a stored value is not a JSON object, is larger than 16 KiB, or nests deeper than 16.</summary>
+    public const string InvalidStorageValue = "invalid_storage_value";
+    /// <summary>400: a read or write permission is not one of the known values.</summary>
+    public const string InvalidStoragePermission = "invalid_storage_permission";
+    /// <summary>400: a storage listing's page limit is outside 1–100.</summary>
+    public const string InvalidStoragePageLimit = "invalid_storage_page_limit";
+    /// <summary>404: no such object, or it belongs to another player and is not public.</summary>
+    public const string StorageObjectNotFound = "storage_object_not_found";
+    /// <summary>403: a player tried to write a server-only object, make an object server-only, or write another player's storage.</summary>
+    public const string StorageWriteForbidden = "storage_write_forbidden";
+    /// <summary>409: the write would take the player past the storage quota (1 MiB, 1,000 objects); delete objects first.</summary>
+    public const string StorageQuotaExceeded = "storage_quota_exceeded";
+
     // Shared
     /// <summary>409: the item changed since the caller read it; Details["currentVersion"] holds the current version.</summary>
     public const string VersionConflict = "version_conflict";

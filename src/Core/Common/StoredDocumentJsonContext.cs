@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using GameBackend.Core.Accounts;
+using GameBackend.Core.PlayerData;
 using GameBackend.Core.Profiles;
 using GameBackend.Core.Tenancy;
 
@@ -20,4 +21,6 @@ namespace GameBackend.Core.Common;
 [JsonSerializable(typeof(RefreshFamilyDocument))]
 [JsonSerializable(typeof(ProfileDocument))]
 [JsonSerializable(typeof(DisplayNameReservationDocument))]
+[JsonSerializable(typeof(PlayerStorageObjectDocument))]
+[JsonSerializable(typeof(PlayerStorageUsageDocument))]
 internal sealed partial class StoredDocumentJsonContext : JsonSerializerContext;
