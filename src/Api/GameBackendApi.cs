@@ -2,8 +2,10 @@ using GameBackend.Api.Accounts;
 using GameBackend.Api.Admin;
 using GameBackend.Api.Health;
 using GameBackend.Api.Infrastructure;
+using GameBackend.Api.PlayerData;
 using GameBackend.Api.Profiles;
 using GameBackend.Core.Accounts;
+using GameBackend.Core.PlayerData;
 using GameBackend.Core.Profiles;
 using GameBackend.Core.Tenancy;
 using Microsoft.AspNetCore.Builder;
@@ -48,6 +50,7 @@ public static class GameBackendApi
         services.TryAddSingleton(static _ => new PasswordHasher());
         services.TryAddSingleton<AccountService>();
         services.TryAddSingleton<ProfileService>();
+        services.TryAddSingleton<PlayerStorageService>();
 
         services.TryAddSingleton<ApiLimits>();
         services.TryAddSingleton<RequestThrottle>();
@@ -80,6 +83,7 @@ public static class GameBackendApi
         AuthEndpoints.Map(v1, clientKey, serverKey, player);
         AccountEndpoints.Map(v1, player);
         ProfileEndpoints.Map(v1, player);
+        PlayerStorageEndpoints.Map(v1, player, serverKey);
         AdminEndpoints.Map(v1, serverKey);
         HealthEndpoints.Map(endpoints);
         endpoints.MapOpenApi("/openapi/{documentName}.json");

@@ -18,6 +18,8 @@ public static class ApiErrorCodes
     public const string InvalidSignInMethod = "invalid_sign_in_method";
     /// <summary>400: If-Match is not one entity tag.</summary>
     public const string InvalidIfMatch = "invalid_if_match";
+    /// <summary>400: If-None-Match is not * or is combined with If-Match.</summary>
+    public const string InvalidIfNoneMatch = "invalid_if_none_match";
     /// <summary>400: a continuation token that this query did not hand out.</summary>
     public const string InvalidContinuationToken = "invalid_continuation_token";
     /// <summary>404: no route has this path.</summary>

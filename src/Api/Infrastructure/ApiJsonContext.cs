@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using GameBackend.Api.Accounts;
 using GameBackend.Api.Admin;
 using GameBackend.Api.Health;
+using GameBackend.Api.PlayerData;
 using GameBackend.Api.Profiles;
 
 namespace GameBackend.Api.Infrastructure;
@@ -40,4 +41,7 @@ namespace GameBackend.Api.Infrastructure;
 [JsonSerializable(typeof(TitleSettingsDocument))]
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(ProblemDocument))]
+[JsonSerializable(typeof(PutStorageObjectRequest))]
+[JsonSerializable(typeof(StorageObjectResponse))]
+[JsonSerializable(typeof(StorageObjectPageResponse))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;
