@@ -11,6 +11,9 @@ cd "$(dirname "$0")/.."
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
+# Redis rank-index tests: the fixture starts its own redis-server on a free 127.0.0.1 port; only the binary is needed here.
+command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq redis-server >/dev/null)
+
 configuration=${CONFIGURATION:-Release}
 echo "==> dotnet test Serverless.sln -c $configuration"
 set +e
