@@ -58,6 +58,7 @@ public static class GameBackendApi
         services.TryAddSingleton<ClientKeyFilter>();
         services.TryAddSingleton<ServerKeyFilter>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, ProblemStartupFilter>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Diagnostics.IDeveloperPageExceptionFilter, ClientErrorDeveloperPageFilter>());
 
         services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>

@@ -62,25 +62,30 @@ internal sealed class ProblemMiddleware(RequestDelegate next, IOptions<ApiOption
             return;
         }
 
-        ApiProblem problem;
-        switch (exception)
+        if (!TryDescribeClientError(exception, out var problem))
         {
-            case BadHttpRequestException bad:
-                problem = bad.InnerException is System.Text.Json.JsonException json
-                    ? JsonBody.Describe(json)
-                    : new ApiProblem(bad.StatusCode, ApiErrorCodes.ForStatus(bad.StatusCode), DetailFor(bad.StatusCode));
-                break;
-            case InvalidContinuationTokenException:
-                problem = new ApiProblem(400, ApiErrorCodes.InvalidContinuationToken, "The continuation token is not valid for this query.");
-                break;
-            default:
-                Log.UnhandledException(logger, exception, request.Method, request.Path.Value ?? "", System.Diagnostics.Activity.Current?.Id ?? httpContext.TraceIdentifier);
-                problem = new ApiProblem(500, ApiErrorCodes.InternalError, "An unexpected error occurred. Quote the traceId when reporting it.");
-                break;
+            Log.UnhandledException(logger, exception, request.Method, request.Path.Value ?? "", System.Diagnostics.Activity.Current?.Id ?? httpContext.TraceIdentifier);
+            problem = new ApiProblem(500, ApiErrorCodes.InternalError, "An unexpected error occurred. Quote the traceId when reporting it.");
         }
 
         httpContext.Response.Clear();
         await problem.WriteAsync(httpContext);
+    }
+
+    /// <summary>
+    /// The exceptions that are the client's fault, not a bug: a body Kestrel or the binder refused, a continuation
+    /// token the store did not make. They answer 4xx in every environment.
+    /// </summary>
+    internal static bool TryDescribeClientError(Exception exception, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ApiProblem? problem)
+    {
+        problem = exception switch
+        {
+            BadHttpRequestException { InnerException: System.Text.Json.JsonException json } => JsonBody.Describe(json),
+            BadHttpRequestException bad => new ApiProblem(bad.StatusCode, ApiErrorCodes.ForStatus(bad.StatusCode), DetailFor(bad.StatusCode)),
+            InvalidContinuationTokenException => new ApiProblem(400, ApiErrorCodes.InvalidContinuationToken, "The continuation token is not valid for this query."),
+            _ => null,
+        };
+        return problem is not null;
     }
 
     private static string DetailFor(int status) => status switch
@@ -91,6 +96,27 @@ internal sealed class ProblemMiddleware(RequestDelegate next, IOptions<ApiOption
         415 => "The body must be application/json.",
         _ => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status),
     };
+}
+
+/// <summary>
+/// In the Development environment ASP.NET Core puts its developer exception page inside the host's pipeline,
+/// so exceptions reach it before <see cref="ProblemMiddleware"/>. This filter lets client errors still answer
+/// their 4xx problem there; real bugs go on to the developer page as usual.
+/// </summary>
+internal sealed class ClientErrorDeveloperPageFilter : Microsoft.AspNetCore.Diagnostics.IDeveloperPageExceptionFilter
+{
+    public Task HandleExceptionAsync(Microsoft.AspNetCore.Diagnostics.ErrorContext errorContext, Func<Microsoft.AspNetCore.Diagnostics.ErrorContext, Task> next)
+    {
+        ArgumentNullException.ThrowIfNull(errorContext);
+        ArgumentNullException.ThrowIfNull(next);
+        if (!ProblemMiddleware.TryDescribeClientError(errorContext.Exception, out var problem))
+        {
+            return next(errorContext);
+        }
+
+        errorContext.HttpContext.Response.Clear();
+        return problem.WriteAsync(errorContext.HttpContext);
+    }
 }
 
 /// <summary>Puts <see cref="ProblemMiddleware"/> in front of the host's pipeline, so hosts need no extra call.</summary>

@@ -1,5 +1,4 @@
 using System.Buffers.Text;
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -7,11 +6,10 @@ using GameBackend.Core.Accounts;
 using GameBackend.Core.Common;
 using GameBackend.Core.Tenancy;
 using GameBackend.Core.Tests.Support;
-using Xunit.Abstractions;
 
 namespace GameBackend.Core.Tests.Accounts;
 
-public sealed class AccessTokensTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class AccessTokensTests : IAsyncLifetime
 {
     private readonly TestBackend _backend = new();
 
@@ -172,28 +170,6 @@ public sealed class AccessTokensTests(ITestOutputHelper output) : IAsyncLifetime
         var (header, payload) = Decode(old);
         payload["exp"] = _backend.Time.GetUtcNow().AddMinutes(1).ToUnixTimeSeconds(); // still in its lifetime but for the key
         AssertInvalid(await _backend.Tokens.ValidateAsync(Sign(header, payload, title.SigningKeys[0].Secret)));
-    }
-
-    [Fact]
-    public async Task Validation_is_fast()
-    {
-        var title = await _backend.CreateTitleAsync();
-        var token = _backend.Tokens.Issue(title, Ids.NewId(_backend.Time), Ids.NewId(_backend.Time)).Token;
-        for (var i = 0; i < 2_000; i++)
-        {
-            await _backend.Tokens.ValidateAsync(token);
-        }
-
-        const int iterations = 20_000;
-        var watch = Stopwatch.StartNew();
-        for (var i = 0; i < iterations; i++)
-        {
-            await _backend.Tokens.ValidateAsync(token);
-        }
-
-        var microseconds = watch.Elapsed.TotalMicroseconds / iterations;
-        output.WriteLine($"ValidateAsync: {microseconds:F2} µs per token");
-        Assert.True(microseconds < 100, $"{microseconds:F1} µs per validation"); // generous: CI machines vary; the target is well under 20
     }
 
     private static void AssertInvalid(Result<PlayerPrincipal> result)
