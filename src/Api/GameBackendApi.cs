@@ -4,9 +4,11 @@ using GameBackend.Api.Health;
 using GameBackend.Api.Infrastructure;
 using GameBackend.Api.PlayerData;
 using GameBackend.Api.Profiles;
+using GameBackend.Api.Progression;
 using GameBackend.Core.Accounts;
 using GameBackend.Core.PlayerData;
 using GameBackend.Core.Profiles;
+using GameBackend.Core.Progression;
 using GameBackend.Core.Tenancy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -50,6 +52,7 @@ public static class GameBackendApi
         services.TryAddSingleton(static _ => new PasswordHasher());
         services.TryAddSingleton<AccountService>();
         services.TryAddSingleton<ProfileService>();
+        services.TryAddSingleton<ProgressionService>();
         services.TryAddSingleton<PlayerStorageService>();
 
         services.TryAddSingleton<ApiLimits>();
@@ -84,6 +87,7 @@ public static class GameBackendApi
         AuthEndpoints.Map(v1, clientKey, serverKey, player);
         AccountEndpoints.Map(v1, player);
         ProfileEndpoints.Map(v1, player);
+        ProgressionEndpoints.Map(v1, player, serverKey);
         PlayerStorageEndpoints.Map(v1, player, serverKey);
         AdminEndpoints.Map(v1, serverKey);
         HealthEndpoints.Map(endpoints);

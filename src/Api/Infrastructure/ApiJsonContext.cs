@@ -5,6 +5,7 @@ using GameBackend.Api.Admin;
 using GameBackend.Api.Health;
 using GameBackend.Api.PlayerData;
 using GameBackend.Api.Profiles;
+using GameBackend.Api.Progression;
 
 namespace GameBackend.Api.Infrastructure;
 
@@ -44,4 +45,11 @@ namespace GameBackend.Api.Infrastructure;
 [JsonSerializable(typeof(PutStorageObjectRequest))]
 [JsonSerializable(typeof(StorageObjectResponse))]
 [JsonSerializable(typeof(StorageObjectPageResponse))]
+[JsonSerializable(typeof(ProgressionConfigDocument))]
+[JsonSerializable(typeof(StatIncrementRequest))]
+[JsonSerializable(typeof(XpGrantRequest))]
+[JsonSerializable(typeof(ProgressionResponse))]
+[JsonSerializable(typeof(PublicProgressionResponse))]
+[JsonSerializable(typeof(ProgressionChangeResponse))]
+[JsonSerializable(typeof(AchievementUnlockResponse))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

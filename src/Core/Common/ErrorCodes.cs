@@ -105,6 +105,24 @@ public static class ErrorCodes
     /// <summary>409: the write would take the player past the storage quota (1 MiB, 1,000 objects); delete objects first.</summary>
     public const string StorageQuotaExceeded = "storage_quota_exceeded";
 
+    // Progression
+    /// <summary>400: the progression config breaks a rule (curve, stat or achievement definition); Details["path"] names the member.</summary>
+    public const string InvalidProgressionConfig = "invalid_progression_config";
+    /// <summary>404: the title defines no stat with this name.</summary>
+    public const string StatNotFound = "stat_not_found";
+    /// <summary>404: the title defines no achievement with this id.</summary>
+    public const string AchievementNotFound = "achievement_not_found";
+    /// <summary>400: the increment would take the stat outside [min, max]; nothing is written. Details: current, min, max.</summary>
+    public const string StatOutOfRange = "stat_out_of_range";
+    /// <summary>403: a player tried to change a stat that only the studio's server may change.</summary>
+    public const string StatNotClientWritable = "stat_not_client_writable";
+    /// <summary>400: a stat increment is 0 or beyond ±1,000,000,000.</summary>
+    public const string InvalidStatIncrement = "invalid_stat_increment";
+    /// <summary>400: an XP grant is not 1–1,000,000,000.</summary>
+    public const string InvalidXpAmount = "invalid_xp_amount";
+    /// <summary>400: an XP reason is longer than 128 characters or holds control characters.</summary>
+    public const string InvalidXpReason = "invalid_xp_reason";
+
     // Shared
     /// <summary>409: the item changed since the caller read it; Details["currentVersion"] holds the current version.</summary>
     public const string VersionConflict = "version_conflict";

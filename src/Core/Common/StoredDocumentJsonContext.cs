@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using GameBackend.Core.Accounts;
 using GameBackend.Core.PlayerData;
 using GameBackend.Core.Profiles;
+using GameBackend.Core.Progression;
 using GameBackend.Core.Tenancy;
 
 namespace GameBackend.Core.Common;
@@ -23,4 +24,6 @@ namespace GameBackend.Core.Common;
 [JsonSerializable(typeof(DisplayNameReservationDocument))]
 [JsonSerializable(typeof(PlayerStorageObjectDocument))]
 [JsonSerializable(typeof(PlayerStorageUsageDocument))]
+[JsonSerializable(typeof(ProgressionConfigDocument))]
+[JsonSerializable(typeof(PlayerProgressionDocument))]
 internal sealed partial class StoredDocumentJsonContext : JsonSerializerContext;
