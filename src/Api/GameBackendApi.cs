@@ -2,10 +2,12 @@ using GameBackend.Api.Accounts;
 using GameBackend.Api.Admin;
 using GameBackend.Api.Health;
 using GameBackend.Api.Infrastructure;
+using GameBackend.Api.Moderation;
 using GameBackend.Api.PlayerData;
 using GameBackend.Api.Profiles;
 using GameBackend.Api.Progression;
 using GameBackend.Core.Accounts;
+using GameBackend.Core.Moderation;
 using GameBackend.Core.PlayerData;
 using GameBackend.Core.Profiles;
 using GameBackend.Core.Progression;
@@ -52,6 +54,7 @@ public static class GameBackendApi
         services.TryAddSingleton(static _ => new PasswordHasher());
         services.TryAddSingleton<AccountService>();
         services.TryAddSingleton<ProfileService>();
+        services.TryAddSingleton<ReportService>();
         services.TryAddSingleton<ProgressionService>();
         services.TryAddSingleton<PlayerStorageService>();
 
@@ -87,6 +90,7 @@ public static class GameBackendApi
         AuthEndpoints.Map(v1, clientKey, serverKey, player);
         AccountEndpoints.Map(v1, player);
         ProfileEndpoints.Map(v1, player);
+        ModerationEndpoints.Map(v1, player, serverKey);
         ProgressionEndpoints.Map(v1, player, serverKey);
         PlayerStorageEndpoints.Map(v1, player, serverKey);
         AdminEndpoints.Map(v1, serverKey);

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using GameBackend.Api.Accounts;
 using GameBackend.Api.Admin;
 using GameBackend.Api.Health;
+using GameBackend.Api.Moderation;
 using GameBackend.Api.PlayerData;
 using GameBackend.Api.Profiles;
 using GameBackend.Api.Progression;
@@ -52,4 +53,9 @@ namespace GameBackend.Api.Infrastructure;
 [JsonSerializable(typeof(PublicProgressionResponse))]
 [JsonSerializable(typeof(ProgressionChangeResponse))]
 [JsonSerializable(typeof(AchievementUnlockResponse))]
+[JsonSerializable(typeof(FileReportRequest))]
+[JsonSerializable(typeof(PlayerReportResponse))]
+[JsonSerializable(typeof(ResolveReportRequest))]
+[JsonSerializable(typeof(AdminReportResponse))]
+[JsonSerializable(typeof(AdminReportPageResponse))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

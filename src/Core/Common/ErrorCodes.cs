@@ -123,6 +123,24 @@ public static class ErrorCodes
     /// <summary>400: an XP reason is longer than 128 characters or holds control characters.</summary>
     public const string InvalidXpReason = "invalid_xp_reason";
 
+    // Moderation
+    /// <summary>400: a player cannot report themselves.</summary>
+    public const string CannotReportSelf = "cannot_report_self";
+    /// <summary>400: the report category is not cheating, harassment, offensive_name, spam or other.</summary>
+    public const string InvalidReportCategory = "invalid_report_category";
+    /// <summary>400: the report comment is longer than 500 characters.</summary>
+    public const string InvalidReportComment = "invalid_report_comment";
+    /// <summary>400: the resolution action is not dismiss or ban.</summary>
+    public const string InvalidReportAction = "invalid_report_action";
+    /// <summary>400: the resolution note is longer than 256 characters.</summary>
+    public const string InvalidReportNote = "invalid_report_note";
+    /// <summary>400: a report listing's page size is not 1–100.</summary>
+    public const string InvalidReportPageLimit = "invalid_report_page_limit";
+    /// <summary>404: no report has this id.</summary>
+    public const string ReportNotFound = "report_not_found";
+    /// <summary>429: the reporter filed the most reports allowed today (UTC); repeats of an open report still answer.</summary>
+    public const string ReportLimitReached = "report_limit_reached";
+
     // Shared
     /// <summary>409: the item changed since the caller read it; Details["currentVersion"] holds the current version.</summary>
     public const string VersionConflict = "version_conflict";

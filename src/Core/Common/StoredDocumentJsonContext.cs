@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using GameBackend.Core.Accounts;
+using GameBackend.Core.Moderation;
 using GameBackend.Core.PlayerData;
 using GameBackend.Core.Profiles;
 using GameBackend.Core.Progression;
@@ -26,4 +27,7 @@ namespace GameBackend.Core.Common;
 [JsonSerializable(typeof(PlayerStorageUsageDocument))]
 [JsonSerializable(typeof(ProgressionConfigDocument))]
 [JsonSerializable(typeof(PlayerProgressionDocument))]
+[JsonSerializable(typeof(ReportDocument))]
+[JsonSerializable(typeof(MadeReportDocument))]
+[JsonSerializable(typeof(ReportDayCountDocument))]
 internal sealed partial class StoredDocumentJsonContext : JsonSerializerContext;
