@@ -77,6 +77,34 @@ public static class ErrorCodes
     /// <summary>400: the ban reason is longer than 256 characters.</summary>
     public const string InvalidBanReason = "invalid_ban_reason";
 
+    // Leaderboards
+    /// <summary>400: the leaderboard id is not 1–64 characters of [a-z0-9_-].</summary>
+    public const string InvalidLeaderboardId = "invalid_leaderboard_id";
+    /// <summary>400: the sort order is not "descending" or "ascending".</summary>
+    public const string InvalidSortOrder = "invalid_sort_order";
+    /// <summary>400: the operator is not "best", "latest", "increment" or "decrement".</summary>
+    public const string InvalidLeaderboardOperator = "invalid_leaderboard_operator";
+    /// <summary>400: the reset schedule is not a 5-field cron expression (UTC) that occurs again.</summary>
+    public const string InvalidResetSchedule = "invalid_reset_schedule";
+    /// <summary>404: the title has no leaderboard with this id.</summary>
+    public const string LeaderboardNotFound = "leaderboard_not_found";
+    /// <summary>409: the title already has a leaderboard with this id.</summary>
+    public const string LeaderboardExists = "leaderboard_exists";
+    /// <summary>409: the title already has the maximum number of leaderboards (100).</summary>
+    public const string TooManyLeaderboards = "too_many_leaderboards";
+    /// <summary>400: the score is not a finite number within ±2^53, or the operator would take the record outside that range.</summary>
+    public const string InvalidScore = "invalid_score";
+    /// <summary>400: record metadata is not a JSON object, is larger than 1 KiB, or nests deeper than 8.</summary>
+    public const string InvalidLeaderboardMetadata = "invalid_leaderboard_metadata";
+    /// <summary>404: the player has no record on this leaderboard in this period.</summary>
+    public const string LeaderboardRecordNotFound = "leaderboard_record_not_found";
+    /// <summary>400: the period is not "all" (boards without a schedule) or the start of a period that has begun.</summary>
+    public const string InvalidLeaderboardPeriod = "invalid_leaderboard_period";
+    /// <summary>400: limit is outside 1–100, or k (records on each side of the player) outside 0–50.</summary>
+    public const string InvalidLeaderboardLimit = "invalid_leaderboard_limit";
+    /// <summary>400: the cursor was not handed out by a leaderboard listing.</summary>
+    public const string InvalidLeaderboardCursor = "invalid_leaderboard_cursor";
+
     // Profiles
     /// <summary>400: the display name is not 1–32 letters, digits, spaces or ._- after trimming.</summary>
     public const string InvalidDisplayName = "invalid_display_name";

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using GameBackend.Core.Accounts;
+using GameBackend.Core.Leaderboards;
 using GameBackend.Core.Moderation;
 using GameBackend.Core.PlayerData;
 using GameBackend.Core.Profiles;
@@ -18,6 +19,8 @@ namespace GameBackend.Core.Common;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     UseStringEnumConverter = true)]
 [JsonSerializable(typeof(TitleDocument))]
+[JsonSerializable(typeof(LeaderboardDocument))]
+[JsonSerializable(typeof(LeaderboardRecordDocument))]
 [JsonSerializable(typeof(AccountDocument))]
 [JsonSerializable(typeof(IdentityLinkDocument))]
 [JsonSerializable(typeof(RefreshFamilyDocument))]
