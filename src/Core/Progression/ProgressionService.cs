@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using GameBackend.Core.Accounts;
 using GameBackend.Core.Common;
 using GameBackend.Core.Storage;
@@ -116,7 +117,7 @@ public sealed class ProgressionService
             return normalizedReason.Error;
         }
 
-        var applied = await ApplyAsync(titleId, playerId, null, (config, document, now) =>
+        var applied = await ApplyAsync(titleId, playerId, null, (_, document, now) =>
             AddXp(document, amount, XpSource.Server, normalizedReason.Value, now), ct);
         return applied.IsSuccess ? applied.Value.ToChange(playerId) : applied.Error;
     }
@@ -359,7 +360,7 @@ public sealed class ProgressionService
             document.UpdatedAt);
     }
 
-    private static T Deserialize<T>(StoredItem item, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo) =>
+    private static T Deserialize<T>(StoredItem item, JsonTypeInfo<T> typeInfo) =>
         JsonSerializer.Deserialize(item.Body, typeInfo) ?? throw new InvalidDataException($"Item {item.Key} holds no {typeof(T).Name}.");
 
     private static Error PlayerNotFound() => Error.NotFound(ErrorCodes.PlayerNotFound, "No player has this id.");
