@@ -59,6 +59,9 @@ public sealed record TitleSettingsDocument
     [JsonRequired]
     public required int RequestsPerSecondPerClient { get; init; }
 
+    /// <summary>Friends plus pending outgoing requests one player may hold; optional on input (absent = the default).</summary>
+    public int MaxFriends { get; init; } = TitleSettings.DefaultMaxFriends;
+
     public static TitleSettingsDocument From(TitleSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -69,6 +72,7 @@ public sealed record TitleSettingsDocument
             RefreshTokenLifetimeSeconds = settings.RefreshTokenLifetimeSeconds,
             RequestsPerSecond = settings.RequestsPerSecond,
             RequestsPerSecondPerClient = settings.RequestsPerSecondPerClient,
+            MaxFriends = settings.MaxFriends,
         };
     }
 
@@ -79,5 +83,6 @@ public sealed record TitleSettingsDocument
         RefreshTokenLifetimeSeconds = RefreshTokenLifetimeSeconds,
         RequestsPerSecond = RequestsPerSecond,
         RequestsPerSecondPerClient = RequestsPerSecondPerClient,
+        MaxFriends = MaxFriends,
     };
 }

@@ -169,6 +169,20 @@ public static class ErrorCodes
     /// <summary>429: the reporter filed the most reports allowed today (UTC); repeats of an open report still answer.</summary>
     public const string ReportLimitReached = "report_limit_reached";
 
+    // Social
+    /// <summary>400: the title's friend limit is outside 1–5000.</summary>
+    public const string InvalidFriendLimit = "invalid_friend_limit";
+    /// <summary>400: a player cannot befriend, block or otherwise relate to themselves.</summary>
+    public const string CannotFriendSelf = "cannot_friend_self";
+    /// <summary>409: the player already holds the title's maximum of friends plus outgoing requests.</summary>
+    public const string FriendLimitReached = "friend_limit_reached";
+    /// <summary>404: accept found no friend request from this player.</summary>
+    public const string FriendRequestNotFound = "friend_request_not_found";
+    /// <summary>400: the friend-list state is not friend, incoming, outgoing or blocked.</summary>
+    public const string InvalidFriendState = "invalid_friend_state";
+    /// <summary>400: the page size is not 1–100.</summary>
+    public const string InvalidPageLimit = "invalid_page_limit";
+
     // Shared
     /// <summary>409: the item changed since the caller read it; Details["currentVersion"] holds the current version.</summary>
     public const string VersionConflict = "version_conflict";

@@ -4,6 +4,7 @@ using GameBackend.Core.Leaderboards;
 using GameBackend.Core.Moderation;
 using GameBackend.Core.PlayerData;
 using GameBackend.Core.Profiles;
+using GameBackend.Core.Social;
 using GameBackend.Core.Progression;
 using GameBackend.Core.Tenancy;
 
@@ -26,6 +27,8 @@ namespace GameBackend.Core.Common;
 [JsonSerializable(typeof(RefreshFamilyDocument))]
 [JsonSerializable(typeof(ProfileDocument))]
 [JsonSerializable(typeof(DisplayNameReservationDocument))]
+[JsonSerializable(typeof(FriendEdgeDocument))]
+[JsonSerializable(typeof(FriendListEntryDocument))]
 [JsonSerializable(typeof(PlayerStorageObjectDocument))]
 [JsonSerializable(typeof(PlayerStorageUsageDocument))]
 [JsonSerializable(typeof(ProgressionConfigDocument))]

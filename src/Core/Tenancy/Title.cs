@@ -48,6 +48,15 @@ public sealed record TitleSettings
 
     /// <summary>Requests per second allowed for one client (player or address) (0 = the cell's default).</summary>
     public int RequestsPerSecondPerClient { get; init; }
+
+    /// <summary>
+    /// How many friends plus pending outgoing requests one player may hold. Outgoing requests count so a player
+    /// cannot spam requests past the limit and have them all accepted.
+    /// </summary>
+    public int MaxFriends { get; init; } = DefaultMaxFriends;
+
+    /// <summary>The friend limit a title gets without configuring one.</summary>
+    public const int DefaultMaxFriends = 300;
 }
 
 /// <summary>

@@ -14,6 +14,9 @@ public static class TitleRules
     public const int MaxRefreshTokenLifetimeSeconds = 365 * 24 * 3600;
     public const int MaxRequestsPerSecond = 1_000_000;
 
+    /// <summary>The highest friend limit: counting a player's friends reads at most this many edges.</summary>
+    public const int MaxFriendsLimit = 5000;
+
     /// <summary>The trimmed name, or a validation error.</summary>
     public static Result<string> NormalizeName(string? name)
     {
@@ -46,6 +49,11 @@ public static class TitleRules
             || settings.RequestsPerSecondPerClient is < 0 or > MaxRequestsPerSecond)
         {
             return Error.Validation(ErrorCodes.InvalidRateLimit, $"Rate limits are 0–{MaxRequestsPerSecond} requests per second (0 = the cell's default).");
+        }
+
+        if (settings.MaxFriends is < 1 or > MaxFriendsLimit)
+        {
+            return Error.Validation(ErrorCodes.InvalidFriendLimit, $"The friend limit is 1–{MaxFriendsLimit}.");
         }
 
         return null;

@@ -124,11 +124,11 @@ public sealed class AdminEndpointsTests(SharedApiFactory factory)
             var settings = await read.ReadJsonAsync(HttpStatusCode.OK);
             Assert.Equal(900, settings.GetProperty("accessTokenLifetimeSeconds").GetInt32());
             Assert.Equal(
-                ["uniqueDisplayNames", "accessTokenLifetimeSeconds", "refreshTokenLifetimeSeconds", "requestsPerSecond", "requestsPerSecondPerClient"],
+                ["uniqueDisplayNames", "accessTokenLifetimeSeconds", "refreshTokenLifetimeSeconds", "requestsPerSecond", "requestsPerSecondPerClient", "maxFriends"],
                 settings.EnumerateObject().Select(p => p.Name).ToArray());
         }
 
-        const string updated = """{"uniqueDisplayNames":true,"accessTokenLifetimeSeconds":600,"refreshTokenLifetimeSeconds":86400,"requestsPerSecond":5000,"requestsPerSecondPerClient":50}""";
+        const string updated = """{"uniqueDisplayNames":true,"accessTokenLifetimeSeconds":600,"refreshTokenLifetimeSeconds":86400,"requestsPerSecond":5000,"requestsPerSecondPerClient":50,"maxFriends":250}""";
         using (var put = await client.SendAsync(HttpMethod.Put, "/v1/admin/title/settings", updated, serverKey: title.ServerKey))
         {
             Assert.Equal(updated, (await put.ReadJsonAsync(HttpStatusCode.OK)).GetRawText());
