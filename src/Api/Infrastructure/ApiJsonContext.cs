@@ -6,6 +6,7 @@ using GameBackend.Api.Health;
 using GameBackend.Api.Moderation;
 using GameBackend.Api.PlayerData;
 using GameBackend.Api.Profiles;
+using GameBackend.Api.Social;
 using GameBackend.Api.Progression;
 
 namespace GameBackend.Api.Infrastructure;
@@ -43,6 +44,8 @@ namespace GameBackend.Api.Infrastructure;
 [JsonSerializable(typeof(TitleSettingsDocument))]
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(ProblemDocument))]
+[JsonSerializable(typeof(FriendResponse))]
+[JsonSerializable(typeof(FriendListResponse))]
 [JsonSerializable(typeof(PutStorageObjectRequest))]
 [JsonSerializable(typeof(StorageObjectResponse))]
 [JsonSerializable(typeof(StorageObjectPageResponse))]
