@@ -1,4 +1,5 @@
 using GameBackend.Api;
+using GameBackend.Core.Leaderboards;
 using GameBackend.Core.Storage;
 using GameBackend.Core.Tenancy;
 using GameBackend.Hosts.Local;
@@ -49,6 +50,7 @@ builder.WebHost.ConfigureKestrel(o => o.AddServerHeader = false);
 builder.Services.AddOptions<LocalHostOptions>().Bind(builder.Configuration.GetSection(LocalHostOptions.SectionName)).ValidateOnStart();
 builder.Services.AddSingleton<IValidateOptions<LocalHostOptions>, LocalHostOptionsValidator>();
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<IRankIndex, InProcessRankIndex>();
 builder.Services.AddSingleton<IDocumentStore>(static services =>
 {
     var options = services.GetRequiredService<IOptions<LocalHostOptions>>().Value;

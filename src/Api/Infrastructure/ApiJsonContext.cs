@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using GameBackend.Api.Accounts;
 using GameBackend.Api.Admin;
 using GameBackend.Api.Health;
+using GameBackend.Api.Leaderboards;
 using GameBackend.Api.Moderation;
 using GameBackend.Api.PlayerData;
 using GameBackend.Api.Profiles;
@@ -36,6 +37,12 @@ namespace GameBackend.Api.Infrastructure;
 [JsonSerializable(typeof(AccountResponse))]
 [JsonSerializable(typeof(ProfilePatchRequest))]
 [JsonSerializable(typeof(ProfileResponse))]
+[JsonSerializable(typeof(CreateLeaderboardRequest))]
+[JsonSerializable(typeof(SubmitScoreRequest))]
+[JsonSerializable(typeof(LeaderboardResponse))]
+[JsonSerializable(typeof(LeaderboardListResponse))]
+[JsonSerializable(typeof(LeaderboardRecordResponse))]
+[JsonSerializable(typeof(LeaderboardRecordPageResponse))]
 [JsonSerializable(typeof(BanRequest))]
 [JsonSerializable(typeof(LinkCustomIdRequest))]
 [JsonSerializable(typeof(AdminPlayerResponse))]
