@@ -5,6 +5,7 @@ using GameBackend.Api.Infrastructure;
 using GameBackend.Api.Leaderboards;
 using GameBackend.Api.Moderation;
 using GameBackend.Api.PlayerData;
+using GameBackend.Api.Privacy;
 using GameBackend.Api.Profiles;
 using GameBackend.Api.Social;
 using GameBackend.Api.Progression;
@@ -58,6 +59,7 @@ public static class GameBackendApi
         services.TryAddSingleton(static _ => new PasswordHasher());
         services.TryAddSingleton<AccountService>();
         services.TryAddSingleton<ProfileService>();
+        services.AddPlayerPrivacy();
         services.TryAddSingleton<IRankIndex, InProcessRankIndex>();
         services.TryAddSingleton<LeaderboardService>();
         services.TryAddSingleton<FriendService>();
@@ -97,6 +99,7 @@ public static class GameBackendApi
         AuthEndpoints.Map(v1, clientKey, serverKey, player);
         AccountEndpoints.Map(v1, player);
         ProfileEndpoints.Map(v1, player);
+        PrivacyEndpoints.Map(v1, player, serverKey);
         LeaderboardEndpoints.Map(v1, player, serverKey);
         FriendEndpoints.Map(v1, player);
         ModerationEndpoints.Map(v1, player, serverKey);

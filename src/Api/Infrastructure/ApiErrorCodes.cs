@@ -22,6 +22,8 @@ public static class ApiErrorCodes
     public const string InvalidIfNoneMatch = "invalid_if_none_match";
     /// <summary>400: a continuation token that this query did not hand out.</summary>
     public const string InvalidContinuationToken = "invalid_continuation_token";
+    /// <summary>400: an account deletion without the body {"confirm":"DELETE"}.</summary>
+    public const string DeletionNotConfirmed = "deletion_not_confirmed";
     /// <summary>404: no route has this path.</summary>
     public const string NotFound = "not_found";
     /// <summary>405: the route exists but not with this method.</summary>

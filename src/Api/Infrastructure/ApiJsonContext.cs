@@ -6,6 +6,7 @@ using GameBackend.Api.Health;
 using GameBackend.Api.Leaderboards;
 using GameBackend.Api.Moderation;
 using GameBackend.Api.PlayerData;
+using GameBackend.Api.Privacy;
 using GameBackend.Api.Profiles;
 using GameBackend.Api.Social;
 using GameBackend.Api.Progression;
@@ -68,4 +69,7 @@ namespace GameBackend.Api.Infrastructure;
 [JsonSerializable(typeof(ResolveReportRequest))]
 [JsonSerializable(typeof(AdminReportResponse))]
 [JsonSerializable(typeof(AdminReportPageResponse))]
+[JsonSerializable(typeof(DeleteAccountRequest))]
+[JsonSerializable(typeof(PlayerExportResponse))]
+[JsonSerializable(typeof(PlayerErasureResponse))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

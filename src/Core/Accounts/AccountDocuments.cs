@@ -35,3 +35,10 @@ internal sealed record IdentityLinkDocument(string PlayerId, DateTimeOffset Crea
 /// of the current token is kept; <see cref="Generation"/> counts rotations. The item expires with the token.
 /// </summary>
 internal sealed record RefreshFamilyDocument(string FamilyId, string TokenHash, int Generation, DateTimeOffset CreatedAt);
+
+/// <summary>
+/// An erased player's tombstone at (title, "player/{playerId}", "tombstone"): created first when an erasure starts (the
+/// "erasure in progress" marker), completed when it ends, and kept for good. It holds no personal data, only the two
+/// times; its presence stops a sign-in that still finds an old identity link from re-creating the account.
+/// </summary>
+internal sealed record AccountTombstoneDocument(DateTimeOffset ErasureStartedAt, DateTimeOffset? ErasedAt);

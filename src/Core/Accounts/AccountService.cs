@@ -40,6 +40,7 @@ public sealed class AccountService
     internal const string AccountSortKey = "account";
     internal const string ProfileSortKey = "profile";
     internal const string LinkSortKey = "link";
+    internal const string TombstoneSortKey = "tombstone";
 
     private const int MaxWriteAttempts = 8;
     private const int RefreshSecretBytes = 32;
@@ -105,7 +106,7 @@ public sealed class AccountService
         }
 
         var account = await EnsureAccountAsync(title.Id, playerId, new LinkedIdentity(SignInMethod.Email, normalized.Value, now), ct);
-        return await CompleteSignInAsync(title, account.Document, created: true, ct);
+        return account is null ? Contention() : await CompleteSignInAsync(title, account.Document, created: true, ct);
     }
 
     /// <summary>
@@ -146,7 +147,7 @@ public sealed class AccountService
         }
 
         var account = await EnsureAccountAsync(title.Id, link.PlayerId, new LinkedIdentity(SignInMethod.Email, normalized.Value, link.CreatedAt), ct);
-        return await CompleteSignInAsync(title, account.Document, created: false, ct);
+        return account is null ? invalid : await CompleteSignInAsync(title, account.Document, created: false, ct);
     }
 
     /// <summary>Only for the studio's servers: Api calls it after authenticating the server key.</summary>
@@ -400,6 +401,9 @@ public sealed class AccountService
 
     internal static ItemKey ProfileKey(string titleId, string playerId) => new(titleId, PlayerPartition(playerId), ProfileSortKey);
 
+    /// <summary>Where an erased player's tombstone lives (see <see cref="AccountTombstoneDocument"/>).</summary>
+    internal static ItemKey TombstoneKey(string titleId, string playerId) => new(titleId, PlayerPartition(playerId), TombstoneSortKey);
+
     internal static ItemKey FamilyKey(string titleId, string playerId, string familyId) => new(titleId, PlayerPartition(playerId), "family/" + familyId);
 
     internal static ItemKey IdentityKey(string titleId, SignInMethod method, string subject) =>
@@ -418,7 +422,14 @@ public sealed class AccountService
             {
                 var link = Deserialize(linkItem, StoredDocumentJsonContext.Default.IdentityLinkDocument);
                 var existing = await EnsureAccountAsync(title.Id, link.PlayerId, new LinkedIdentity(method, subject, link.CreatedAt), ct);
-                return await CompleteSignInAsync(title, existing.Document, created: false, ct);
+                if (existing is not null)
+                {
+                    return await CompleteSignInAsync(title, existing.Document, created: false, ct);
+                }
+
+                // The link outlived its erased player (an erasure in flight or cut short): free it and sign in afresh.
+                await DeleteLinkIfOwnedAsync(linkKey, link.PlayerId, ct);
+                continue;
             }
 
             if (!create)
@@ -434,7 +445,7 @@ public sealed class AccountService
             if (claimed.Succeeded)
             {
                 var account = await EnsureAccountAsync(title.Id, playerId, new LinkedIdentity(method, subject, now), ct);
-                return await CompleteSignInAsync(title, account.Document, created: true, ct);
+                return account is null ? Contention() : await CompleteSignInAsync(title, account.Document, created: true, ct);
             }
         }
 
@@ -476,15 +487,21 @@ public sealed class AccountService
     /// <summary>
     /// The account the identity link names; created (with its empty profile, in one transaction of the player's
     /// partition) when the link exists but the account does not: the first sign-in's second step, or the repair of
-    /// one that died after claiming the link.
+    /// one that died after claiming the link. Null when the player was erased (GDPR): their tombstone outlives the
+    /// account, and no link that still names them can bring them back.
     /// </summary>
-    private async Task<StoredAccount> EnsureAccountAsync(string titleId, string playerId, LinkedIdentity identity, CancellationToken ct)
+    private async Task<StoredAccount?> EnsureAccountAsync(string titleId, string playerId, LinkedIdentity identity, CancellationToken ct)
     {
         for (var attempt = 0; attempt < MaxWriteAttempts; attempt++)
         {
             if (await ReadAccountAsync(titleId, playerId, ct) is { } existing)
             {
                 return existing;
+            }
+
+            if (await _store.GetAsync(TombstoneKey(titleId, playerId), ct) is not null)
+            {
+                return null;
             }
 
             var now = _time.GetUtcNow();

@@ -36,4 +36,5 @@ namespace GameBackend.Core.Common;
 [JsonSerializable(typeof(ReportDocument))]
 [JsonSerializable(typeof(MadeReportDocument))]
 [JsonSerializable(typeof(ReportDayCountDocument))]
+[JsonSerializable(typeof(AccountTombstoneDocument))]
 internal sealed partial class StoredDocumentJsonContext : JsonSerializerContext;

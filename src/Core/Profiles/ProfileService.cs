@@ -258,7 +258,7 @@ public sealed class ProfileService
         return null;
     }
 
-    private static ItemKey ReservationKey(string titleId, string nameKey) => new(titleId, "display-name/" + nameKey, "owner");
+    internal static ItemKey ReservationKey(string titleId, string nameKey) => new(titleId, "display-name/" + nameKey, "owner");
 
     private static byte[] Serialize(DisplayNameReservationDocument document) =>
         JsonSerializer.SerializeToUtf8Bytes(document, StoredDocumentJsonContext.Default.DisplayNameReservationDocument);
