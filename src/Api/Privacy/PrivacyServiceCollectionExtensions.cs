@@ -20,6 +20,8 @@ public static class PrivacyServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlayerDataContributor, ModerationDataContributor>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlayerDataContributor, PlayerStorageDataContributor>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlayerDataContributor, ProgressionDataContributor>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlayerDataContributor, FriendDataContributor>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlayerDataContributor, LeaderboardDataContributor>());
         services.TryAddSingleton<PlayerPrivacyService>();
         return services;
     }

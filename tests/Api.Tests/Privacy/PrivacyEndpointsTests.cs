@@ -200,6 +200,53 @@ public sealed class PrivacyEndpointsTests(SharedApiFactory factory)
         Assert.Equal(2, (await othersSave.ReadJsonAsync(HttpStatusCode.OK)).GetProperty("value").GetProperty("chapter").GetInt32());
     }
 
+    [Fact]
+    public async Task Friends_and_leaderboards_no_longer_show_a_deleted_player()
+    {
+        var title = await factory.CreateTitleAsync();
+        using var client = factory.CreateClient();
+        var player = await client.SignInDeviceAsync(title);
+        var friend = await client.SignInDeviceAsync(title);
+        var rival = await client.SignInDeviceAsync(title);
+        await SendOkAsync(client, HttpMethod.Post, $"/v1/friends/{friend.PlayerId}/request", null, player.AccessToken);
+        await SendOkAsync(client, HttpMethod.Post, $"/v1/friends/{player.PlayerId}/accept", null, friend.AccessToken);
+        using (var created = await client.SendAsync(HttpMethod.Post, "/v1/admin/leaderboards", """{"id":"season","resetSchedule":"0 0 * * 1"}""", serverKey: title.ServerKey))
+        {
+            await created.ReadJsonAsync(HttpStatusCode.Created);
+        }
+
+        await SendOkAsync(client, HttpMethod.Post, "/v1/leaderboards/season/records", """{"score":900}""", player.AccessToken);
+        await SendOkAsync(client, HttpMethod.Post, "/v1/leaderboards/season/records", """{"score":100}""", rival.AccessToken);
+
+        using var exported = await client.SendAsync(HttpMethod.Get, $"/v1/admin/players/{player.PlayerId}/export", serverKey: title.ServerKey);
+        var sections = (await exported.ReadJsonAsync(HttpStatusCode.OK)).GetProperty("sections");
+        var relationship = Assert.Single(sections.GetProperty("friends").GetProperty("relationships").EnumerateArray());
+        Assert.Equal(friend.PlayerId, relationship.GetProperty("playerId").GetString());
+        Assert.Equal("friend", relationship.GetProperty("state").GetString());
+        var record = Assert.Single(sections.GetProperty("leaderboards").GetProperty("records").EnumerateArray());
+        Assert.Equal(900, record.GetProperty("score").GetDouble());
+
+        using (var deleted = await client.SendAsync(HttpMethod.Delete, $"/v1/admin/players/{player.PlayerId}", serverKey: title.ServerKey))
+        {
+            await deleted.ReadJsonAsync(HttpStatusCode.OK);
+        }
+
+        using var friends = await client.SendAsync(HttpMethod.Get, "/v1/friends?state=friend", accessToken: friend.AccessToken);
+        Assert.Empty((await friends.ReadJsonAsync(HttpStatusCode.OK)).GetProperty("items").EnumerateArray());
+        using var top = await client.SendAsync(HttpMethod.Get, "/v1/leaderboards/season/records", accessToken: rival.AccessToken);
+        var ranked = Assert.Single((await top.ReadJsonAsync(HttpStatusCode.OK)).GetProperty("records").EnumerateArray());
+        Assert.Equal(rival.PlayerId, ranked.GetProperty("playerId").GetString());
+        Assert.Equal(1, ranked.GetProperty("rank").GetInt64());
+
+        // Late requests: a score submitted with the old token, a server submission, a friend request.
+        await client.SendAsync(HttpMethod.Post, "/v1/leaderboards/season/records", """{"score":999}""", player.AccessToken).AssertProblemAsync(401, "invalid_token");
+        await client.SendAsync(HttpMethod.Post, $"/v1/admin/leaderboards/season/records/{player.PlayerId}", """{"score":999}""", serverKey: title.ServerKey)
+            .AssertProblemAsync(404, "player_not_found");
+        await client.SendAsync(HttpMethod.Post, $"/v1/friends/{player.PlayerId}/request", accessToken: friend.AccessToken).AssertProblemAsync(404, "player_not_found");
+        using var after = await client.SendAsync(HttpMethod.Get, "/v1/leaderboards/season/records", accessToken: rival.AccessToken);
+        Assert.Single((await after.ReadJsonAsync(HttpStatusCode.OK)).GetProperty("records").EnumerateArray());
+    }
+
     [Theory]
     [InlineData("GET", "/v1/admin/players/00000000000070008000000000000000/export")]
     [InlineData("DELETE", "/v1/admin/players/00000000000070008000000000000000")]
@@ -239,6 +286,12 @@ public sealed class PrivacyEndpointsTests(SharedApiFactory factory)
             var operation = paths.GetProperty(path).GetProperty(method);
             Assert.Equal("Privacy", operation.GetProperty("tags")[0].GetString());
         }
+    }
+
+    private static async Task SendOkAsync(HttpClient client, HttpMethod method, string url, string? json, string accessToken)
+    {
+        using var response = await client.SendAsync(method, url, json, accessToken);
+        await response.ReadJsonAsync(HttpStatusCode.OK);
     }
 
     private static async Task PatchProfileAsync(HttpClient client, Session player, string json)

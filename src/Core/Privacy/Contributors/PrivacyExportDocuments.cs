@@ -43,6 +43,15 @@ internal sealed record StorageExport(IReadOnlyList<StorageObjectExport> Objects)
 
 internal sealed record StorageObjectExport(string Collection, string Key, JsonElement Value, string ReadPermission, string WritePermission, DateTimeOffset UpdatedAt);
 
+internal sealed record FriendsExport(IReadOnlyList<FriendExport> Relationships);
+
+/// <summary>One relationship from the player's side: friend, incoming or outgoing request, or a player they blocked.</summary>
+internal sealed record FriendExport(string PlayerId, string State, DateTimeOffset Since);
+
+internal sealed record LeaderboardsExport(IReadOnlyList<LeaderboardRecordExport> Records);
+
+internal sealed record LeaderboardRecordExport(string Leaderboard, string Period, double Score, JsonElement? Metadata, DateTimeOffset UpdatedAt);
+
 /// <summary>Source-generated, so building the export needs no reflection (AOT). Nulls are written: an export says "none" explicitly.</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
@@ -52,4 +61,6 @@ internal sealed record StorageObjectExport(string Collection, string Key, JsonEl
 [JsonSerializable(typeof(ReportsExport))]
 [JsonSerializable(typeof(ProgressionExport))]
 [JsonSerializable(typeof(StorageExport))]
+[JsonSerializable(typeof(FriendsExport))]
+[JsonSerializable(typeof(LeaderboardsExport))]
 internal sealed partial class PrivacyExportJsonContext : JsonSerializerContext;
