@@ -62,6 +62,7 @@ public static class GameBackendApi
         services.AddPlayerPrivacy();
         services.TryAddSingleton<IRankIndex, InProcessRankIndex>();
         services.TryAddSingleton<LeaderboardService>();
+        services.TryAddSingleton<FriendLeaderboard>();
         services.TryAddSingleton<FriendService>();
         services.TryAddSingleton<ReportService>();
         services.TryAddSingleton<ProgressionService>();

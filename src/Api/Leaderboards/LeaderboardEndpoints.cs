@@ -78,6 +78,11 @@ public static class LeaderboardEndpoints
             .WithName("GetMyLeaderboardRecord")
             .WithSummary("The caller's record with its rank.")
             .ProducesProblems(400, 401, 403, 404).CommonProblems();
+
+        boards.MapGet("/{id}/records/friends", GetFriends)
+            .WithName("ListLeaderboardRecordsOfFriends")
+            .WithSummary("The caller's and their friends' records in rank order, each with its board-wide rank.")
+            .ProducesProblems(400, 401, 403, 404).CommonProblems();
     }
 
     private static async Task<Results<Created<LeaderboardResponse>, ApiProblem>> CreateBoard(
@@ -168,6 +173,13 @@ public static class LeaderboardEndpoints
     {
         var caller = httpContext.CallerPlayer();
         return RespondRecord(await leaderboards.GetRecordAsync(caller.TitleId, id, caller.PlayerId, period, httpContext.RequestAborted));
+    }
+
+    private static async Task<Results<Ok<LeaderboardRecordPageResponse>, ApiProblem>> GetFriends(
+        HttpContext httpContext, string id, string? period, [FromServices] FriendLeaderboard friends)
+    {
+        var caller = httpContext.CallerPlayer();
+        return RespondPage(await friends.GetAsync(caller.TitleId, id, caller.PlayerId, period, httpContext.RequestAborted));
     }
 
     /// <summary>Query numbers are parsed here, not by binding, so a malformed one is a problem with a precise code.</summary>

@@ -317,4 +317,35 @@ public sealed class LeaderboardEndpointsTests(SharedApiFactory factory)
         Assert.Equal(7, archived.GetProperty("records")[0].GetProperty("score").GetDouble());
         Assert.Equal(7, (await GetAsync(client, session, $"/v1/leaderboards/daily/records/me?period={firstPeriod}")).GetProperty("score").GetDouble());
     }
+
+    [Fact]
+    public async Task The_friends_view_shows_the_caller_and_accepted_friends_with_board_wide_ranks()
+    {
+        var title = await factory.CreateTitleAsync();
+        using var client = factory.CreateClient();
+        await CreateBoardAsync(client, title, """{"id":"points"}""");
+        var me = await client.SignInDeviceAsync(title);
+        var friend = await client.SignInDeviceAsync(title);
+        var stranger = await client.SignInDeviceAsync(title);
+        await SubmitAsync(client, me, "points", """{"score":10}""");
+        await SubmitAsync(client, friend, "points", """{"score":30}""");
+        await SubmitAsync(client, stranger, "points", """{"score":20}""");
+        using (var requested = await client.SendAsync(HttpMethod.Post, $"/v1/friends/{friend.PlayerId}/request", accessToken: me.AccessToken))
+        {
+            Assert.True(requested.IsSuccessStatusCode);
+        }
+
+        Assert.Equal([me.PlayerId], PlayerIds(await GetAsync(client, me, "/v1/leaderboards/points/records/friends")));
+        using (var accepted = await client.SendAsync(HttpMethod.Post, $"/v1/friends/{me.PlayerId}/accept", accessToken: friend.AccessToken))
+        {
+            Assert.True(accepted.IsSuccessStatusCode);
+        }
+
+        var view = await GetAsync(client, me, "/v1/leaderboards/points/records/friends");
+        Assert.Equal([friend.PlayerId, me.PlayerId], PlayerIds(view));
+        Assert.Equal([1L, 3], view.GetProperty("records").EnumerateArray().Select(r => r.GetProperty("rank").GetInt64()));
+        Assert.Equal(3, view.GetProperty("total").GetInt64());
+        await client.SendAsync(HttpMethod.Get, "/v1/leaderboards/nope/records/friends", accessToken: me.AccessToken).AssertProblemAsync(404, "leaderboard_not_found");
+        await client.SendAsync(HttpMethod.Get, "/v1/leaderboards/points/records/friends?period=x", accessToken: me.AccessToken).AssertProblemAsync(400, "invalid_leaderboard_period");
+    }
 }
