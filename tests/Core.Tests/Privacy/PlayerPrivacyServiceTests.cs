@@ -157,6 +157,38 @@ public sealed class PlayerPrivacyServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sign_ins_racing_the_erasure_never_bring_the_player_back()
+    {
+        var player = await SignInAsync("device-race-1");
+
+        var signIns = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            var results = new List<Result<SignInResult>>();
+            for (var i = 0; i < 5; i++)
+            {
+                results.Add(await _backend.Accounts.SignInWithDeviceAsync(_title, "device-race-1", create: true));
+            }
+
+            return results;
+        })).ToArray();
+        var erasure = Task.Run(() => _privacy.EraseAsync(_title.Id, player.PlayerId));
+        await Task.WhenAll(signIns);
+        Assert.True((await erasure).IsSuccess);
+
+        var outcomes = signIns.SelectMany(t => t.Result).ToArray();
+        Assert.All(outcomes, r => Assert.True(r.IsSuccess || r.Error!.Code is ErrorCodes.AccountDisabled or ErrorCodes.Contention, r.Error?.Code));
+        var newPlayers = outcomes.Where(r => r.IsSuccess && r.Value.PlayerId != player.PlayerId).Select(r => r.Value.PlayerId).Distinct().ToArray();
+        Assert.True(newPlayers.Length <= 1, "concurrent sign-ins made more than one new player");
+
+        // Whatever interleaving happened, the erased player is gone and the device now names someone else.
+        Assert.Null(await _backend.Store.GetAsync(AccountService.AccountKey(_title.Id, player.PlayerId)));
+        var after = (await _backend.Accounts.SignInWithDeviceAsync(_title, "device-race-1", create: true)).Value;
+        Assert.NotEqual(player.PlayerId, after.PlayerId);
+        Assert.True(newPlayers.Length == 0 || newPlayers[0] == after.PlayerId);
+        Assert.Equal("tombstone", Assert.Single((await _backend.Store.QueryAsync(new Query(_title.Id, "player/" + player.PlayerId, SortKeyCondition.All))).Items).Key.SortKey);
+    }
+
+    [Fact]
     public async Task Erasing_again_is_harmless_and_keeps_the_first_time()
     {
         var player = await SignInAsync();
