@@ -123,12 +123,21 @@ public sealed partial class CrashTests : IDisposable
     private static async Task AssertOversizedBodiesAreRefusedAsync(HttpClient client, string clientKey)
     {
         var big = Encoding.UTF8.GetBytes($$"""{"deviceId":"oversized-device-0001"{{new string(' ', 512 * 1024)}}}""");
+
+        // The client must wait for the server's early answer instead of starting the body after the default
+        // one second: on a loaded machine it would otherwise push 512 KiB at a server that has stopped reading,
+        // and both sides would wait on each other until the client's timeout.
+        using var patient = new HttpClient(new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromSeconds(25) })
+        {
+            BaseAddress = client.BaseAddress,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
         using (var request = new HttpRequestMessage(HttpMethod.Post, "/v1/auth/device") { Content = new ByteArrayContent(big) })
         {
             request.Content.Headers.ContentType = new("application/json");
             request.Headers.Add("X-Client-Key", clientKey);
             request.Headers.ExpectContinue = true;
-            using var response = await client.SendAsync(request);
+            using var response = await patient.SendAsync(request);
             var text = await response.Content.ReadAsStringAsync();
             Assert.True(response.StatusCode == HttpStatusCode.RequestEntityTooLarge, $"{(int)response.StatusCode} {text}");
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
