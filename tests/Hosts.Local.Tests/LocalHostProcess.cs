@@ -36,7 +36,10 @@ public sealed class LocalHostProcess : IAsyncDisposable
         var baseAddress = new Uri($"http://127.0.0.1:{port}");
         var dll = Path.Combine(AppContext.BaseDirectory, "GameBackend.Hosts.Local.dll");
         Assert.True(File.Exists(dll), $"{dll} is not built");
-        var start = new ProcessStartInfo("dotnet")
+        // Through env(1) with SIGINT reset to its default: a child inherits "ignored" for SIGINT when the test
+        // run itself was started in the background (as CI runners and `cmd &` do), and .NET keeps a signal
+        // that was ignored at start ignored, so the Ctrl+C test would wait in vain.
+        var start = new ProcessStartInfo("env")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -44,6 +47,8 @@ public sealed class LocalHostProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = dataPath,
         };
+        start.ArgumentList.Add("--default-signal=INT");
+        start.ArgumentList.Add("dotnet");
         start.ArgumentList.Add(dll);
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add(baseAddress.ToString().TrimEnd('/'));
