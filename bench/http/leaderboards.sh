@@ -14,56 +14,10 @@ connections=${2:-50}
 port=18090
 ref_port=18091
 players=1000
-out=artifacts/bench
-mkdir -p "$out"
-
-command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk); }
-
-echo "==> publishing (Release)"
-dotnet publish src/Hosts.Local -c Release -o "$out/hosts-local" --nologo -v q
-dotnet publish bench/MinimalReference -c Release -o "$out/minimal-reference" --nologo -v q
-
-data=$(mktemp -d)
-cleanup() {
-  [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null || true
-  [ -n "${ref_pid:-}" ] && kill "$ref_pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$data"
-}
-trap cleanup EXIT
-
-wait_ready() {
-  for _ in $(seq 1 100); do
-    curl -fs "http://127.0.0.1:$1$2" >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  echo "server on port $1 did not start" >&2
-  return 1
-}
-
-echo "==> machine"
-echo "cores: $(nproc); cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); memory: $(free -g | awk '/Mem:/ {print $2}') GiB"
-echo "dotnet: $(dotnet --version); wrk: $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-
-echo "==> reference: bench/MinimalReference"
-ASPNETCORE_URLS="http://127.0.0.1:$ref_port" "$out/minimal-reference/GameBackend.MinimalReference" >/dev/null 2>&1 &
-ref_pid=$!
-wait_ready "$ref_port" /ping
-wrk -t2 -c"$connections" -d3s "http://127.0.0.1:$ref_port/ping" >/dev/null
-echo "--- reference GET /ping"
-wrk -t2 -c"$connections" -d"$duration" --latency "http://127.0.0.1:$ref_port/ping"
-kill "$ref_pid"; wait "$ref_pid" 2>/dev/null || true; ref_pid=
-
-echo "==> GameBackend Hosts.Local"
-"$out/hosts-local/GameBackend.Hosts.Local" --urls "http://127.0.0.1:$port" --GameBackend:DataPath="$data" \
-  --GameBackend:RateLimits:RequestsPerSecondPerClient=1000000 --GameBackend:RateLimits:RequestsPerSecondPerTitle=1000000 \
-  >"$out/hosts-local-leaderboards.log" 2>&1 &
-pid=$!
-wait_ready "$port" /healthz
-line=$(grep -m1 'default title created' "$out/hosts-local-leaderboards.log")
-client_key=$(sed -nE 's/.*clientKey=([^ ]+).*/\1/p' <<<"$line")
-server_key=$(sed -nE 's/.*serverKey=([^ ]+).*/\1/p' <<<"$line")
-base="http://127.0.0.1:$port"
+# shellcheck source=bench/http/common.sh
+source bench/http/common.sh
+run_reference
+start_hosts_local hosts-local-leaderboards.log
 
 admin() { curl -fs -X "$1" "$base$2" -H "X-Server-Key: $server_key" -H 'Content-Type: application/json' ${3:+-d "$3"}; }
 admin POST /v1/admin/leaderboards '{"id":"bench-writes","operator":"increment"}' >/dev/null
@@ -101,4 +55,4 @@ wrk -t2 -c"$connections" -d"$duration" --latency -H "Authorization: Bearer $read
 curl -fs "$base/v1/leaderboards/bench-reads/records?limit=100" -H "Authorization: Bearer $reader" -o "$data/top.json"
 echo "first bytes of a top-100 answer: $(head -c 200 "$data/top.json")"
 
-echo "--- Hosts.Local memory after the run: $(ps -o rss= -p "$pid" | awk '{printf "%.0f MiB", $1/1024}')"
+print_memory
