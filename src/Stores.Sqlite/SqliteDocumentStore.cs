@@ -22,6 +22,7 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IAsyncDisposab
     private readonly Channel<SqliteReader> idleReaders = Channel.CreateUnbounded<SqliteReader>();
     private readonly List<SqliteReader> allReaders = [];
     private readonly CancellationTokenSource stopSweeping = new();
+    private readonly WalCheckpointer checkpointer;
     private readonly Task sweeping;
     private int disposeState;
 
@@ -57,6 +58,7 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IAsyncDisposab
         }
 
         writes = new GroupCommitQueue(writer, time, this.logger, options.MaxWritesPerCommit);
+        checkpointer = new WalCheckpointer(options.DatabasePath, options.CheckpointInterval, this.logger);
 
         // The timer is created here, before anything can advance a test clock, so no tick is missed.
         var sweepTimer = new PeriodicTimer(options.SweepInterval, time);
@@ -109,6 +111,9 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IAsyncDisposab
         return QueryCoreAsync(query, range, cancellationToken);
     }
 
+    /// <summary>How many background WAL checkpoints have run (for tests).</summary>
+    internal int BackgroundCheckpoints => checkpointer.Completed;
+
     /// <summary>
     /// Stops taking writes, commits everything already queued (callers awaiting them still hear back),
     /// stops the sweeper, checkpoints the WAL into the database file and closes every connection.
@@ -132,6 +137,7 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IAsyncDisposab
         }
 
         idleReaders.Writer.TryComplete();
+        checkpointer.Dispose();
 
         try
         {

@@ -24,6 +24,9 @@ public sealed record SqliteDocumentStoreOptions(string DatabasePath)
     /// <summary>How often the sweeper looks for expired rows. Reads already hide them, so this only bounds disk use.</summary>
     public TimeSpan SweepInterval { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How often committed WAL pages are copied back into the database file, off the writer's path.</summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>
     /// Expired rows deleted per sweep commit. Small batches keep each sweep short, so writers queued
     /// behind it wait little; the sweeper repeats until a batch comes back short.
@@ -37,6 +40,7 @@ public sealed record SqliteDocumentStoreOptions(string DatabasePath)
         ArgumentOutOfRangeException.ThrowIfLessThan(ReaderConnections, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxWritesPerCommit, 1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(SweepInterval, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CheckpointInterval, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(SweepBatchSize, 1);
     }
 }

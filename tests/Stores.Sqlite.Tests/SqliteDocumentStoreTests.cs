@@ -90,6 +90,32 @@ public sealed class SqliteDocumentStoreTests(TemporaryFolder folder) : IClassFix
     }
 
     [Fact]
+    public async Task Committed_writes_reach_the_database_file_through_background_checkpoints_while_the_store_stays_open()
+    {
+        var path = folder.NewDatabasePath();
+        await using var store = new SqliteDocumentStore(new SqliteDocumentStoreOptions(path) { CheckpointInterval = TimeSpan.FromMilliseconds(20) }, time);
+        await Task.WhenAll(Enumerable.Range(0, 300).Select(n =>
+            store.CreateAsync(new NewItem(new ItemKey("title", "p", $"k{n:D3}"), Json("{}")))));
+
+        // 300 small items are far below the writer's own checkpoint threshold: only the background
+        // checkpointer can have moved them from the WAL into the database file.
+        var ticksAfterWrites = store.BackgroundCheckpoints;
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (store.BackgroundCheckpoints < ticksAfterWrites + 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        var fileOnly = folder.NewDatabasePath();
+        File.Copy(path, fileOnly); // the database file alone, without its WAL
+        using var connection = new SqliteConnection($"Data Source={fileOnly};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var count = connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM items WHERE title = 'title';";
+        Assert.Equal(300L, Convert.ToInt64(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task The_file_is_in_WAL_mode_and_a_clean_close_empties_the_WAL()
     {
         var path = folder.NewDatabasePath();
