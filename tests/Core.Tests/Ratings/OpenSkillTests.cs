@@ -141,6 +141,34 @@ public sealed class OpenSkillTests
         Assert.All(rated[2], player => AssertRating(24.182184414865624, 11.192736898569162, player));
     }
 
+    /// <summary>
+    /// vivekjoshy/openskill.py tests/models/data/plackettluce.json with tests/models/weng_lin/test_plackett_luce.py
+    /// (commit db1e0a5, a later data set): μ 30.9227929079249, σ 6.478417585666653, τ applied.
+    /// </summary>
+    private static readonly OpenSkillOptions LaterPythonTestModel = new() { Mu = 30.9227929079249, Sigma = 6.478417585666653 };
+
+    [Fact]
+    public void Openskill_py_later_data_normal_game()
+    {
+        var r = LaterPythonTestModel.NewRating();
+        var rated = OpenSkill.Rate([[r], [r, r]], [1, 2], LaterPythonTestModel);
+
+        AssertRating(33.969011487326654, 6.446958847986065, rated[0][0]);
+        Assert.All(rated[1], player => AssertRating(27.876574328523148, 6.433659614219379, player));
+    }
+
+    [Fact]
+    public void Openskill_py_later_data_four_teams_out_of_order()
+    {
+        var r = LaterPythonTestModel.NewRating();
+        var rated = OpenSkill.Rate([[r], [r, r], [r], [r, r]], [2, 1, 4, 3], LaterPythonTestModel);
+
+        AssertRating(32.77994443000071, 6.450747134006956, rated[0][0]);
+        Assert.All(rated[1], player => AssertRating(32.2707505138986, 6.425889055872058, player));
+        AssertRating(30.08402921805331, 6.430997477977663, rated[2][0]);
+        Assert.All(rated[3], player => AssertRating(28.556447469746985, 6.355257645226833, player));
+    }
+
     [Fact]
     public void Winners_gain_mu_losers_lose_it_and_every_sigma_shrinks_without_tau()
     {
@@ -221,6 +249,18 @@ public sealed class OpenSkillTests
         Assert.Equal(1, mixed.Sum(), 1e-12);
         // Team strength is the sum of its players' μ: 75 > 50 > 40 > 10.
         Assert.True(mixed[2] > mixed[0] && mixed[0] > mixed[1] && mixed[1] > mixed[3]);
+    }
+
+    [Fact]
+    public void The_impostor_in_a_free_for_all_is_the_favourite()
+    {
+        // vivekjoshy/openskill.py tests/models/weng_lin/test_plackett_luce.py, test_predict_5p_impostor.
+        var impostor = new OpenSkillRating(32.444, 5.123);
+
+        var p = OpenSkill.WinProbabilities([[New], [New], [New], [impostor], [New]]);
+
+        Assert.Equal(p.Max(), p[3]);
+        Assert.All(new[] { p[0], p[1], p[2], p[4] }, other => Assert.True(other < p[3]));
     }
 
     [Fact]
