@@ -33,7 +33,8 @@ public sealed record OpenSkillOptions
 
     /// <summary>
     /// The performance noise β: how much a single game's performance varies around skill. openskill's default is 25/6
-    /// (half the default σ); like openskill, it stays 25/6 when <see cref="Sigma"/> is changed, so set both together.
+    /// (half the default σ); as in openskill.py (openskill.js derives σ/2), it stays 25/6 when <see cref="Sigma"/> is
+    /// changed, so set both together.
     /// </summary>
     public double Beta { get; init; } = 25.0 / 6;
 
@@ -47,8 +48,8 @@ public sealed record OpenSkillOptions
     public double Tau { get; init; } = 25.0 / 300;
 
     /// <summary>
-    /// Whether <see cref="Tau"/> is applied. True by default, as openskill.py's <c>rate</c> always applies it (openskill.js
-    /// did not before it matched openskill.py; the paper itself has no τ). False gives the paper's update exactly.
+    /// Whether <see cref="Tau"/> is applied. True by default, as the <c>rate</c> of openskill.py and of current openskill.js
+    /// apply it (the paper itself has no τ). False gives the paper's update exactly.
     /// </summary>
     public bool ApplyTau { get; init; } = true;
 
