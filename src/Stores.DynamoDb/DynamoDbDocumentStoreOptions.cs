@@ -28,9 +28,10 @@ public sealed record DynamoDbDocumentStoreOptions(string TableName)
             throw new ArgumentException($"'{TableName}' is not a DynamoDB table name (3 to 255 letters, digits, '_', '.' or '-').", nameof(TableName));
         }
 
-        if (ServiceUrl is not null && !Uri.TryCreate(ServiceUrl, UriKind.Absolute, out _))
+        if (ServiceUrl is not null
+            && (!Uri.TryCreate(ServiceUrl, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)))
         {
-            throw new ArgumentException($"'{ServiceUrl}' is not an absolute URL.", nameof(ServiceUrl));
+            throw new ArgumentException($"'{ServiceUrl}' is not an absolute http or https URL.", nameof(ServiceUrl));
         }
 
         if (Region is not null && string.IsNullOrWhiteSpace(Region))

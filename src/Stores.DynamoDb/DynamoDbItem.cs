@@ -33,8 +33,8 @@ internal static class DynamoDbItem
     /// <inheritdoc cref="MaxPartitionKeyBytes"/>
     public const int MaxSortKeyBytes = 1024;
 
-    /// <summary>TransactWriteItems refuses requests whose items add up to more than 4 MB.</summary>
-    public const int MaxTransactionBytes = 4 * 1024 * 1024;
+    /// <summary>TransactWriteItems refuses requests whose items add up to more than 4 MB (counted in decimal here, to be safe).</summary>
+    public const int MaxTransactionBytes = 4_000_000;
 
     /// <summary>Keys, attribute names, version and expiry of one item, rounded up: what an item holds beside its body.</summary>
     public const int MaxOverheadBytes = MaxPartitionKeyBytes + MaxSortKeyBytes + 128;

@@ -7,9 +7,9 @@ namespace GameBackend.Stores.DynamoDb;
 
 /// <summary>
 /// The continuation token: base64url of a format byte, a 64-bit fingerprint of the query (title,
-/// partition, condition, direction) and the UTF-8 sort key of the last item returned. The fingerprint
-/// rejects a token replayed against another query, partition or title; it is a mistake detector, not a
-/// secret, which is enough because the store also refuses a position outside the query's own range
+/// partition, condition, direction) and of the position, and the UTF-8 sort key of the last item returned.
+/// The fingerprint rejects a token replayed against another query, partition or title, and a token changed in
+/// transit; it is a mistake detector, not a secret, which is enough because the store also refuses a position outside the query's own range
 /// (<see cref="SortKeyBounds.Contains"/>), so a forged token can only move inside data the caller may read anyway.
 /// The token never carries DynamoDB's own LastEvaluatedKey, so no table or key layout leaks to clients.
 /// </summary>
@@ -28,8 +28,8 @@ internal static class QueryContinuation
         var keyLength = StrictUtf8.GetByteCount(lastSortKey);
         var bytes = new byte[HeaderLength + keyLength];
         bytes[0] = Format;
-        BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(1, sizeof(ulong)), Fingerprint(query));
         StrictUtf8.GetBytes(lastSortKey, bytes.AsSpan(HeaderLength));
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(1, sizeof(ulong)), Fingerprint(query, lastSortKey));
         return Base64Url.EncodeToString(bytes);
     }
 
@@ -46,8 +46,7 @@ internal static class QueryContinuation
         Span<byte> bytes = stackalloc byte[Base64Url.GetMaxDecodedLength(token.Length)];
         if (!Base64Url.TryDecodeFromChars(token, bytes, out var length)
             || length <= HeaderLength
-            || bytes[0] != Format
-            || BinaryPrimitives.ReadUInt64LittleEndian(bytes.Slice(1, sizeof(ulong))) != Fingerprint(query))
+            || bytes[0] != Format)
         {
             throw new InvalidContinuationTokenException();
         }
@@ -62,7 +61,9 @@ internal static class QueryContinuation
             throw new InvalidContinuationTokenException("The continuation token is not valid for this query.", exception);
         }
 
-        if (lastSortKey.Length > ItemKey.MaxSortKeyLength || Encoding.UTF8.GetByteCount(lastSortKey) > DynamoDbItem.MaxSortKeyBytes)
+        if (lastSortKey.Length > ItemKey.MaxSortKeyLength
+            || Encoding.UTF8.GetByteCount(lastSortKey) > DynamoDbItem.MaxSortKeyBytes
+            || BinaryPrimitives.ReadUInt64LittleEndian(bytes.Slice(1, sizeof(ulong))) != Fingerprint(query, lastSortKey))
         {
             throw new InvalidContinuationTokenException();
         }
@@ -70,8 +71,8 @@ internal static class QueryContinuation
         return lastSortKey;
     }
 
-    /// <summary>FNV-1a over the query's identity; each string is length-prefixed so fields cannot run together.</summary>
-    private static ulong Fingerprint(Query query)
+    /// <summary>FNV-1a over the query's identity and the position; each string is length-prefixed so fields cannot run together.</summary>
+    private static ulong Fingerprint(Query query, string lastSortKey)
     {
         var hash = 14695981039346656037UL;
         hash = Mix(hash, query.TitleId);
@@ -92,7 +93,8 @@ internal static class QueryContinuation
                 break;
         }
 
-        return Mix(hash, query.Descending ? 'D' : 'U');
+        hash = Mix(hash, query.Descending ? 'D' : 'U');
+        return Mix(hash, lastSortKey);
 
         static ulong MixOptional(ulong hash, string? value) => value is null ? Mix(hash, '\uFFFF') : Mix(Mix(hash, '\u0001'), value);
     }
