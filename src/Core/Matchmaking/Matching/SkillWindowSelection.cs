@@ -1,22 +1,23 @@
 namespace GameBackend.Core.Matchmaking.Matching;
 
 /// <summary>
-/// The ticket selection both built-in matchmakers share. Per (group, region), tickets sorted by (skill, index) are cut
-/// into windows of consecutive tickets whose parties add up to exactly one match; a dynamic programme picks the set
-/// of disjoint windows with the least cost, where a window costs its spread and a ticket left out costs
-/// <see cref="Unmatched"/> (or, while it may be held back, a share of <see cref="MatchmakerOptions.HoldBackSpread"/>).
-/// So it first matches as many tickets as it can, then, among those choices, keeps the total spread smallest.
+/// The ticket selection both built-in matchmakers share. Per (group, region), tickets sorted by (skill, index) are taken
+/// as anchors in order; each unused anchor takes the tightest match of itself and unused tickets above it
+/// (<see cref="MatchCompletion"/>: exact team packing with parties, so a party that does not fit is passed over and
+/// left for the next anchor). Like the spec's greedy reference, but the reference puts each ticket where it fits at
+/// the time and gives up when that order paints it into a corner; this one never misses a packing that exists
+/// within the scan, and its match is always the smallest spread available to the anchor.
 /// </summary>
 /// <remarks>
-/// Because party sizes are at least 1, for every window end there is at most one start whose parties add up to the
-/// match size, found with a moving pointer: the programme is O(m · players per match) per bucket of m tickets, after
-/// an O(n log n) sort. With a latency rule, a first pass matches each ticket in its best region; a second pass offers
-/// every ticket still unmatched to every region its (possibly widened) limit allows, regions in index order.
+/// O(n log n) for the sort, then O(n · scan) where the scan (at most <see cref="MinScan"/> or four matches' worth of
+/// tickets) usually ends after about one match's worth. With a latency rule, a first pass matches each ticket in its
+/// best region; a second pass offers every ticket still unmatched to every region its (possibly widened) limit
+/// allows, regions in index order.
 /// </remarks>
 internal static class SkillWindowSelection
 {
-    /// <summary>The cost of leaving a ticket out when it may not be held back: larger than any sum of spreads.</summary>
-    private const double Unmatched = 1e9;
+    /// <summary>The fewest unused tickets an anchor looks at (the spec's reference looks at 64).</summary>
+    public const int MinScan = 64;
 
     private const int Ineligible = int.MinValue;
 
@@ -69,19 +70,22 @@ internal static class SkillWindowSelection
         private readonly List<ProposedMatch> _matches;
         private readonly int _matchSize;
         private readonly double[] _tolerance;
-        private readonly double[] _skipCost;
+        private readonly MatchmakerOptions _options;
+        private readonly MatchCompletion _completion;
+        private readonly Func<int, bool> _keep;
+        private readonly int _scanLimit;
         private readonly double[]? _latencyLimit;
         private readonly int[] _bestRegion;
         private readonly bool[] _used;
         private readonly TeamSplitter _splitter;
         private readonly int[] _windowSizes;
         private readonly double[] _windowSkills;
-        private readonly int[] _windowTeams;
         private Entry[] _entries;
         private readonly int[] _bucket;
-        private readonly int[] _prefix;
-        private readonly double[] _cost;
-        private readonly int[] _from;
+        private readonly int[] _next;
+        private readonly int[] _previous;
+        private readonly int[] _positions;
+        private double _spreadLimit;
 
         public State(MatchPool pool, MatchRules rules, MatchmakerOptions options, bool balanceTeams, List<ProposedMatch> matches)
         {
@@ -92,22 +96,23 @@ internal static class SkillWindowSelection
             _matchSize = rules.MatchSize;
             var n = pool.Count;
             _tolerance = new double[n];
-            _skipCost = new double[n];
+            _options = options;
+            _scanLimit = Math.Max(MinScan, 4 * _matchSize);
+            _completion = new MatchCompletion(rules.TeamCount, rules.TeamSize, _scanLimit);
+            _keep = ticket => _tolerance[ticket] >= _spreadLimit;
+            _positions = new int[_scanLimit + 1];
             _bestRegion = new int[n];
             _used = new bool[n];
             _splitter = new TeamSplitter(rules.TeamCount, rules.TeamSize);
             _windowSizes = new int[_matchSize];
             _windowSkills = new double[_matchSize];
-            _windowTeams = new int[_matchSize];
             _entries = new Entry[n];
             _bucket = new int[n];
-            _prefix = new int[n + 1];
-            _cost = new double[n + 1];
-            _from = new int[n + 1];
+            _next = new int[n];
+            _previous = new int[n];
 
             var waits = pool.WaitSeconds;
             var parties = pool.PartySizes;
-            var holdPerPlayer = options.HoldSeconds > 0 ? Math.Max(options.HoldBackSpread, 0) / _matchSize : 0;
             if (rules.Latency is not null)
             {
                 _latencyLimit = new double[n];
@@ -116,7 +121,6 @@ internal static class SkillWindowSelection
             for (var i = 0; i < n; i++)
             {
                 _tolerance[i] = rules.Skill.At(waits[i]);
-                _skipCost[i] = options.HoldSeconds > 0 && waits[i] < options.HoldSeconds ? holdPerPlayer * parties[i] : Unmatched;
                 if (parties[i] > rules.TeamSize)
                 {
                     _bestRegion[i] = Ineligible;
@@ -224,116 +228,189 @@ internal static class SkillWindowSelection
             }
         }
 
-        /// <summary>The dynamic programme over one bucket's sorted tickets; see the type's remarks.</summary>
+        /// <summary>
+        /// Anchors in skill order: each unused ticket takes the tightest match among itself and the unused tickets
+        /// above it (see <see cref="MatchCompletion"/>), unless hold-back leaves that match for a later tick.
+        /// </summary>
         private void MatchBucket(int m, int region)
         {
-            if (m == 0)
-            {
-                return;
-            }
-
             var skills = _pool.Skills;
             var parties = _pool.PartySizes;
-            _prefix[0] = 0;
             for (var k = 0; k < m; k++)
             {
-                _prefix[k + 1] = _prefix[k] + parties[_bucket[k]];
+                _next[k] = k + 1;
+                _previous[k] = k - 1;
             }
 
-            _cost[0] = 0;
-            var j = 0;
-            for (var i = 1; i <= m; i++)
+            for (var a = 0; a < m; a = _next[a])
             {
-                _cost[i] = _cost[i - 1] + _skipCost[_bucket[i - 1]];
-                _from[i] = -1;
-                while (_prefix[i] - _prefix[j] > _matchSize)
-                {
-                    j++;
-                }
-
-                if (_prefix[i] - _prefix[j] != _matchSize)
+                if (!TryComplete(a, m, skills, parties))
                 {
                     continue;
                 }
 
-                var spread = skills[_bucket[i - 1]] - skills[_bucket[j]];
-                var candidate = _cost[j] + spread;
-                if (candidate < _cost[i] && WithinTolerance(j, i, spread) && Packs(j, i))
+                if (HeldBack(skills))
                 {
-                    _cost[i] = candidate;
-                    _from[i] = j;
-                }
-            }
-
-            // Walk back from the end, reusing _prefix (no longer needed) to hold the chosen window ends.
-            var windows = 0;
-            for (var i = m; i > 0;)
-            {
-                if (_from[i] < 0)
-                {
-                    i--;
                     continue;
                 }
 
-                _prefix[windows++] = i;
-                i = _from[i];
-            }
+                Emit(region);
+                for (var k = 1; k < _completion.Count; k++)
+                {
+                    if (_completion.Teams[k] >= 0)
+                    {
+                        Unlink(_positions[k]);
+                    }
+                }
 
-            for (var w = windows - 1; w >= 0; w--)
-            {
-                var end = _prefix[w];
-                Emit(_from[end], end, region);
+                Unlink(a);
             }
         }
 
-        private bool WithinTolerance(int start, int end, double spread)
+        private bool TryComplete(int a, int m, ReadOnlySpan<double> skills, ReadOnlySpan<int> parties)
         {
-            for (var k = start; k < end; k++)
+            var anchor = _bucket[a];
+            _positions[0] = a;
+            if (_completion.Start(anchor, parties[anchor]))
             {
-                if (!(spread <= _tolerance[_bucket[k]]))
+                return true;
+            }
+
+            var low = skills[anchor];
+            var cap = _tolerance[anchor];
+            var minTolerance = cap;
+            var scanned = 0;
+            for (var c = _next[a]; c < m && scanned < _scanLimit; c = _next[c])
+            {
+                var ticket = _bucket[c];
+                var spread = skills[ticket] - low;
+                if (!(spread <= cap))
                 {
                     return false;
                 }
+
+                scanned++;
+                if (!(spread <= _tolerance[ticket]))
+                {
+                    continue;
+                }
+
+                if (spread > minTolerance)
+                {
+                    // Some candidate does not tolerate this spread: drop those, keeping positions in step.
+                    _spreadLimit = spread;
+                    var kept = 1;
+                    for (var k = 1; k < _completion.Count; k++)
+                    {
+                        if (_tolerance[_completion.Candidates[k]] >= spread)
+                        {
+                            _positions[kept++] = _positions[k];
+                        }
+                    }
+
+                    if (_completion.Filter(_keep))
+                    {
+                        return true;
+                    }
+
+                    minTolerance = cap;
+                    for (var k = 1; k < _completion.Count; k++)
+                    {
+                        minTolerance = Math.Min(minTolerance, _tolerance[_completion.Candidates[k]]);
+                    }
+                }
+
+                _positions[_completion.Count] = c;
+                minTolerance = Math.Min(minTolerance, _tolerance[ticket]);
+                if (_completion.Add(ticket, parties[ticket]))
+                {
+                    return true;
+                }
             }
 
-            return true;
+            return false;
         }
 
-        private bool Packs(int start, int end)
+        /// <summary>A match looser than the preferred spread for the longest wait among its tickets waits for a later tick.</summary>
+        private bool HeldBack(ReadOnlySpan<double> skills)
         {
-            var parties = _pool.PartySizes;
-            var length = end - start;
-            for (var k = 0; k < length; k++)
+            if (_options.PreferredSpread is not { } preferred)
             {
-                _windowSizes[k] = parties[_bucket[start + k]];
+                return false;
             }
 
-            return _splitter.TryPack(_windowSizes.AsSpan(0, length), _windowTeams.AsSpan(0, length));
+            var waits = _pool.WaitSeconds;
+            var low = double.PositiveInfinity;
+            var high = double.NegativeInfinity;
+            var longest = 0.0;
+            for (var k = 0; k < _completion.Count; k++)
+            {
+                if (_completion.Teams[k] < 0)
+                {
+                    continue;
+                }
+
+                var ticket = _completion.Candidates[k];
+                longest = Math.Max(longest, waits[ticket]);
+                low = Math.Min(low, skills[ticket]);
+                high = Math.Max(high, skills[ticket]);
+            }
+
+            return high - low > preferred.At(longest);
         }
 
-        private void Emit(int start, int end, int region)
+        private void Unlink(int position)
+        {
+            if (_previous[position] >= 0)
+            {
+                _next[_previous[position]] = _next[position];
+            }
+
+            if (_next[position] < _next.Length)
+            {
+                _previous[_next[position]] = _previous[position];
+            }
+        }
+
+        private void Emit(int region)
         {
             var skills = _pool.Skills;
             var parties = _pool.PartySizes;
-            var length = end - start;
-            var tickets = new int[length];
-            for (var k = 0; k < length; k++)
+            var length = 0;
+            for (var k = 0; k < _completion.Count; k++)
             {
-                var ticket = _bucket[start + k];
-                tickets[k] = ticket;
-                _windowSizes[k] = parties[ticket];
-                _windowSkills[k] = skills[ticket];
+                if (_completion.Teams[k] >= 0)
+                {
+                    length++;
+                }
+            }
+
+            var tickets = new int[length];
+            var teams = new int[length];
+            var i = 0;
+            for (var k = 0; k < _completion.Count; k++)
+            {
+                if (_completion.Teams[k] < 0)
+                {
+                    continue;
+                }
+
+                var ticket = _completion.Candidates[k];
+                tickets[i] = ticket;
+                teams[i] = _completion.Teams[k];
+                _windowSizes[i] = parties[ticket];
+                _windowSkills[i] = skills[ticket];
                 _used[ticket] = true;
+                i++;
             }
 
             var sizes = _windowSizes.AsSpan(0, length);
             var teamSkills = _windowSkills.AsSpan(0, length);
-            var teams = new int[length];
             var split = _balanceTeams ? _splitter.Balance(sizes, teamSkills, teams) : _splitter.Fill(sizes, teamSkills, teams);
             if (!split)
             {
-                // The window passed TryPack, so both splits succeed; this guards the invariant, not a real path.
-                throw new InvalidOperationException("A window that packs could not be split into teams.");
+                // The completion found a split, so both splitters find one too; this guards the invariant, not a real path.
+                throw new InvalidOperationException("A complete match could not be split into teams.");
             }
 
             _matches.Add(new ProposedMatch(_latencyLimit is null ? -1 : region, tickets, teams));

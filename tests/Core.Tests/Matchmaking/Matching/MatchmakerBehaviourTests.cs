@@ -168,7 +168,8 @@ public sealed class MatchmakerBehaviourTests
     public void Hold_back_leaves_loose_matches_of_young_tickets_for_later()
     {
         var rules = new MatchRules(1, 2, new WideningLimit(100, 0, 0, 100), null, MatchAlgorithm.SkillWindow);
-        var options = new MatchmakerOptions { HoldSeconds = 5, HoldBackSpread = 20 };
+        // Preferred: 20 at first, then 20 more for every 5 s of the longest wait.
+        var options = new MatchmakerOptions { PreferredSpread = new WideningLimit(20, 20, 5, 100) };
         static MatchPool Pair(double wait)
         {
             var pool = new MatchPool(1);
@@ -178,7 +179,8 @@ public sealed class MatchmakerBehaviourTests
         }
 
         Assert.Empty(new SkillWindowMatchmaker(options).FindMatches(Pair(0), rules));
-        Assert.Single(new SkillWindowMatchmaker(options).FindMatches(Pair(5), rules));
+        Assert.Empty(new SkillWindowMatchmaker(options).FindMatches(Pair(5), rules));
+        Assert.Single(new SkillWindowMatchmaker(options).FindMatches(Pair(10), rules));
         Assert.Single(new SkillWindowMatchmaker().FindMatches(Pair(0), rules));
     }
 
