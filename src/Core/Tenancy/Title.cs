@@ -29,6 +29,15 @@ public sealed record Title(
 {
     /// <summary>The key that signs new access tokens: the newest one not retired (null only for a corrupted title).</summary>
     public SigningKey? CurrentSigningKey => SigningKeyRing.Current(SigningKeys);
+
+    /// <summary>
+    /// Keys that sign the relay's join tokens (and authenticate relays to the backend). Kept apart from the access-token
+    /// keys because they are handed to relay operators: leaking one lets someone join sessions, not act as a player.
+    /// </summary>
+    public IReadOnlyList<SigningKey> RelayKeys { get; init; } = [];
+
+    /// <summary>The relay key that signs new join tokens; null for a title made before relay keys existed (see TitleService.EnsureRelayKeyAsync).</summary>
+    public SigningKey? CurrentRelayKey => SigningKeyRing.Current(RelayKeys);
 }
 
 /// <summary>Per-title settings, with defaults a studio gets without configuring anything.</summary>

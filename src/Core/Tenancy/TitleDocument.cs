@@ -11,6 +11,9 @@ internal sealed record TitleDocument(
     IReadOnlyList<SigningKey> SigningKeys,
     DateTimeOffset CreatedAt)
 {
+    /// <summary>Absent on titles stored before relay keys existed.</summary>
+    public IReadOnlyList<SigningKey>? RelayKeys { get; init; }
+
     public Title ToTitle(string version) =>
-        new(Id, Name, CellType, ClientKey, ServerKeyHash, Settings, SigningKeys, CreatedAt, version);
+        new(Id, Name, CellType, ClientKey, ServerKeyHash, Settings, SigningKeys, CreatedAt, version) { RelayKeys = RelayKeys ?? [] };
 }

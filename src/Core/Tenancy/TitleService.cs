@@ -78,7 +78,10 @@ public sealed class TitleService
             Secrets.Sha256Base64Url(serverKey),
             settings,
             [SigningKeyRing.NewKey(now)],
-            now);
+            now)
+        {
+            RelayKeys = [SigningKeyRing.NewKey(now)],
+        };
 
         var written = await _store.CreateAsync(new NewItem(TitleKey(id), Serialize(document)), ct);
         if (!written.Succeeded)
@@ -170,6 +173,38 @@ public sealed class TitleService
                 SigningKeyRing.NewKey(_time.GetUtcNow()),
                 TimeSpan.FromSeconds(document.Settings.AccessTokenLifetimeSeconds)),
         }, ct);
+
+    /// <summary>
+    /// The longest a join token may live; a superseded relay key keeps validating this long (plus a margin), so
+    /// rotating the relay key strands no player between match and join.
+    /// </summary>
+    public static readonly TimeSpan MaxJoinTokenLifetime = TimeSpan.FromHours(1);
+
+    /// <summary>Adds a relay key that signs join tokens from now on; the old ones keep validating until retired.</summary>
+    public Task<Result<Title>> RotateRelayKeyAsync(string titleId, CancellationToken ct = default) =>
+        UpdateAsync(titleId, document => document with
+        {
+            RelayKeys = SigningKeyRing.Rotate(document.RelayKeys ?? [], SigningKeyRing.NewKey(_time.GetUtcNow()), MaxJoinTokenLifetime),
+        }, ct);
+
+    /// <summary>The title with a relay key: a title stored before relay keys existed gets its first one now.</summary>
+    public async Task<Result<Title>> EnsureRelayKeyAsync(string titleId, CancellationToken ct = default)
+    {
+        var title = await FindAsync(titleId, ct: ct);
+        if (title is null)
+        {
+            return Error.NotFound(ErrorCodes.TitleNotFound, "No title has this id.");
+        }
+
+        if (title.CurrentRelayKey is not null)
+        {
+            return title;
+        }
+
+        return await UpdateAsync(titleId, document => document.RelayKeys is { Count: > 0 } && SigningKeyRing.Current(document.RelayKeys) is not null
+            ? document
+            : document with { RelayKeys = [.. document.RelayKeys ?? [], SigningKeyRing.NewKey(_time.GetUtcNow())] }, ct);
+    }
 
     public Task<Result<Title>> UpdateSettingsAsync(string titleId, TitleSettings settings, CancellationToken ct = default)
     {
