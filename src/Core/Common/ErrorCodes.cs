@@ -188,4 +188,38 @@ public static class ErrorCodes
     public const string VersionConflict = "version_conflict";
     /// <summary>503: a write kept losing races; the caller may retry.</summary>
     public const string Contention = "contention";
+
+    // Matchmaking
+    /// <summary>400: the queue id is not 1–64 characters of [a-z0-9_-].</summary>
+    public const string InvalidQueueId = "invalid_queue_id";
+    /// <summary>400: the queue's rule set breaks a rule; Details["field"] names the member at fault.</summary>
+    public const string InvalidQueueConfig = "invalid_queue_config";
+    /// <summary>404: the title has no queue with this id.</summary>
+    public const string QueueNotFound = "queue_not_found";
+    /// <summary>409: the title already has the maximum number of queues (50).</summary>
+    public const string TooManyQueues = "too_many_queues";
+    /// <summary>400: the ticket does not give exactly the queue's attributes, or a value is longer than 64 characters.</summary>
+    public const string InvalidTicketAttributes = "invalid_ticket_attributes";
+    /// <summary>400: a ping names a region the queue does not have; Details["region"] names it.</summary>
+    public const string UnknownRegion = "unknown_region";
+    /// <summary>400: a ping is not a number of 0–5000 ms, or a queue with a latency rule got no ping.</summary>
+    public const string InvalidPing = "invalid_ping";
+    /// <summary>400: the party is empty, larger than the queue's maximum, or names a player twice.</summary>
+    public const string InvalidParty = "invalid_party";
+    /// <summary>409: a player of the ticket already has a searching ticket in this title; Details["ticketId"] and ["queueId"] name it when it is the caller's.</summary>
+    public const string TicketAlreadyActive = "ticket_already_active";
+    /// <summary>404: the queue has no ticket with this id that the caller is on.</summary>
+    public const string TicketNotFound = "ticket_not_found";
+    /// <summary>409: the ticket is no longer searching (matched, timed out or cancelled), so it cannot be cancelled.</summary>
+    public const string TicketNotSearching = "ticket_not_searching";
+    /// <summary>404: the queue has no match with this id that the caller played in.</summary>
+    public const string MatchNotFound = "match_not_found";
+    /// <summary>400: the result does not give one rank (1 or more) per team of the match.</summary>
+    public const string InvalidMatchResult = "invalid_match_result";
+    /// <summary>403: the queue takes results only from the studio's server (results.reporters is "server").</summary>
+    public const string PlayerReportsDisabled = "player_reports_disabled";
+    /// <summary>409: the caller already reported this match's result, or the same final result was reported again.</summary>
+    public const string ResultAlreadyReported = "result_already_reported";
+    /// <summary>409: the report contradicts the final result, or (agreement "all") an earlier player's report.</summary>
+    public const string ResultConflict = "result_conflict";
 }

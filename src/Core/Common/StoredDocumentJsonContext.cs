@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using GameBackend.Core.Accounts;
 using GameBackend.Core.Leaderboards;
+using GameBackend.Core.Matchmaking;
 using GameBackend.Core.Moderation;
 using GameBackend.Core.PlayerData;
 using GameBackend.Core.Profiles;
@@ -37,4 +38,11 @@ namespace GameBackend.Core.Common;
 [JsonSerializable(typeof(MadeReportDocument))]
 [JsonSerializable(typeof(ReportDayCountDocument))]
 [JsonSerializable(typeof(AccountTombstoneDocument))]
+[JsonSerializable(typeof(QueueDocument))]
+[JsonSerializable(typeof(QueueRegistryDocument))]
+[JsonSerializable(typeof(QueueLeaseDocument))]
+[JsonSerializable(typeof(TicketDocument))]
+[JsonSerializable(typeof(ActiveTicketDocument))]
+[JsonSerializable(typeof(MatchDocument))]
+[JsonSerializable(typeof(PlayerRatingDocument))]
 internal sealed partial class StoredDocumentJsonContext : JsonSerializerContext;

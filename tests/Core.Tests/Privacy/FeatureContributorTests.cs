@@ -1,6 +1,7 @@
 using System.Text.Json;
 using GameBackend.Core.Common;
 using GameBackend.Core.Leaderboards;
+using GameBackend.Core.Matchmaking;
 using GameBackend.Core.Moderation;
 using GameBackend.Core.PlayerData;
 using GameBackend.Core.Privacy;
@@ -22,6 +23,7 @@ public sealed class FeatureContributorTests : IAsyncLifetime
     private FriendService _friends = null!;
     private LeaderboardService _leaderboards = null!;
     private PlayerPrivacyService _privacy = null!;
+    private PlayerRatings _ratings = null!;
     private Title _title = null!;
 
     public async Task InitializeAsync()
@@ -32,6 +34,7 @@ public sealed class FeatureContributorTests : IAsyncLifetime
         var reports = new ReportService(_backend.Store, _backend.Accounts, _backend.Time);
         _friends = new FriendService(_backend.Store, _backend.Titles, _backend.Time);
         var index = new InProcessRankIndex();
+        _ratings = new PlayerRatings(_backend.Store, _backend.Time);
         _leaderboards = new LeaderboardService(_backend.Store, index, _backend.Time);
         _privacy = new PlayerPrivacyService(
             _backend.Store,
@@ -44,6 +47,7 @@ public sealed class FeatureContributorTests : IAsyncLifetime
                 new ProgressionDataContributor(_backend.Store),
                 new FriendDataContributor(_backend.Store),
                 new LeaderboardDataContributor(_backend.Store, index, _backend.Time),
+                new MatchmakingDataContributor(_backend.Store, _ratings),
             ],
             _backend.Time);
     }
@@ -127,6 +131,28 @@ public sealed class FeatureContributorTests : IAsyncLifetime
         Assert.Equal([asked], (await _friends.ListAsync(_title.Id, friend, FriendState.Outgoing, 100, null)).Value.Items.Select(e => e.PlayerId));
         Assert.Equal(ErrorCodes.PlayerNotFound, (await _friends.RequestAsync(_title.Id, friend, player)).Error?.Code);
         Assert.Empty((await _backend.Store.QueryAsync(new Query(_title.Id, FriendService.Partition(player), SortKeyCondition.All))).Items);
+    }
+
+    [Fact]
+    public async Task Ratings_and_the_latest_ticket_are_exported_then_erased_and_a_late_result_recreates_nothing()
+    {
+        var player = await NewPlayerAsync();
+        var other = await NewPlayerAsync();
+        var start = PlayerRatings.DefaultValue(RatingSystem.Glicko2);
+        foreach (var who in new[] { player, other })
+        {
+            await _ratings.ApplyAsync(_title.Id, Ids.NewId(_backend.Time), "ranked", RatingSystem.Glicko2, 24, new RatingChange(who, start, start with { Rating = 1620 }), default);
+        }
+
+        var export = (await _privacy.ExportAsync(_title.Id, player)).Value;
+        var rating = export.Sections["matchmaking"]!["ratings"]![0]!;
+        Assert.Equal(("ranked", "glicko2", 1620.0, 1), ((string)rating["key"]!, (string)rating["system"]!, (double)rating["rating"]!, (int)rating["games"]!));
+
+        await _privacy.EraseAsync(_title.Id, player);
+        await _ratings.ApplyAsync(_title.Id, Ids.NewId(_backend.Time), "ranked", RatingSystem.Glicko2, 24, new RatingChange(player, start, start with { Rating = 1700 }), default);
+
+        Assert.Empty(await _ratings.ListAsync(_title.Id, player, default));
+        Assert.Single(await _ratings.ListAsync(_title.Id, other, default));
     }
 
     [Fact]

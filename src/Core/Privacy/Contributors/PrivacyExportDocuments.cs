@@ -52,6 +52,16 @@ internal sealed record LeaderboardsExport(IReadOnlyList<LeaderboardRecordExport>
 
 internal sealed record LeaderboardRecordExport(string Leaderboard, string Period, double Score, JsonElement? Metadata, DateTimeOffset UpdatedAt);
 
+/// <summary>
+/// The "matchmaking" section: the player's ratings and their latest ticket. Tickets and matches name the player only by
+/// id and expire on their own (tickets an hour after they end, matches after 7 days); see docs/matchmaking.md.
+/// </summary>
+internal sealed record MatchmakingExport(IReadOnlyList<RatingExport> Ratings, LatestTicketExport? LatestTicket);
+
+internal sealed record RatingExport(string Key, string System, double? Rating, double? Deviation, double? Volatility, double? Mu, double? Sigma, int Games, DateTimeOffset? LastPlayedAt);
+
+internal sealed record LatestTicketExport(string QueueId, string TicketId);
+
 /// <summary>Source-generated, so building the export needs no reflection (AOT). Nulls are written: an export says "none" explicitly.</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
@@ -63,4 +73,5 @@ internal sealed record LeaderboardRecordExport(string Leaderboard, string Period
 [JsonSerializable(typeof(StorageExport))]
 [JsonSerializable(typeof(FriendsExport))]
 [JsonSerializable(typeof(LeaderboardsExport))]
+[JsonSerializable(typeof(MatchmakingExport))]
 internal sealed partial class PrivacyExportJsonContext : JsonSerializerContext;
