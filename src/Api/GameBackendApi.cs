@@ -3,6 +3,8 @@ using GameBackend.Api.Admin;
 using GameBackend.Api.Health;
 using GameBackend.Api.Infrastructure;
 using GameBackend.Api.Leaderboards;
+using GameBackend.Api.Matchmaking;
+using GameBackend.Api.Sessions;
 using GameBackend.Api.Moderation;
 using GameBackend.Api.PlayerData;
 using GameBackend.Api.Privacy;
@@ -10,7 +12,10 @@ using GameBackend.Api.Profiles;
 using GameBackend.Api.Social;
 using GameBackend.Api.Progression;
 using GameBackend.Core.Accounts;
+using GameBackend.Core.Events;
 using GameBackend.Core.Leaderboards;
+using GameBackend.Core.Matchmaking;
+using GameBackend.Core.Sessions;
 using GameBackend.Core.Moderation;
 using GameBackend.Core.PlayerData;
 using GameBackend.Core.Profiles;
@@ -67,6 +72,7 @@ public static class GameBackendApi
         services.TryAddSingleton<ReportService>();
         services.TryAddSingleton<ProgressionService>();
         services.TryAddSingleton<PlayerStorageService>();
+        services.AddMatchmaking(configuration);
 
         services.TryAddSingleton<ApiLimits>();
         services.TryAddSingleton<RequestThrottle>();
@@ -106,6 +112,8 @@ public static class GameBackendApi
         ModerationEndpoints.Map(v1, player, serverKey);
         ProgressionEndpoints.Map(v1, player, serverKey);
         PlayerStorageEndpoints.Map(v1, player, serverKey);
+        MatchmakingEndpoints.Map(v1, player, serverKey);
+        RelayKeyEndpoints.Map(v1, serverKey);
         AdminEndpoints.Map(v1, serverKey);
         HealthEndpoints.Map(endpoints);
         endpoints.MapOpenApi("/openapi/{documentName}.json");

@@ -51,6 +51,9 @@ public class ApiFactory : WebApplicationFactory<Program>
         // Most tests share one host and one address; rate-limit tests set their own low limits below.
         builder.UseSetting("GameBackend:RateLimits:RequestsPerSecondPerClient", "1000000");
         builder.UseSetting("GameBackend:RateLimits:RequestsPerSecondPerTitle", "1000000");
+
+        // Tests tick matchmaking by hand (the fake clock would make a timer fire at odd moments).
+        builder.UseSetting("GameBackend:MatchmakingTickSeconds", "0");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

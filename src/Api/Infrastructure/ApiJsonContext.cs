@@ -4,6 +4,9 @@ using GameBackend.Api.Accounts;
 using GameBackend.Api.Admin;
 using GameBackend.Api.Health;
 using GameBackend.Api.Leaderboards;
+using GameBackend.Api.Matchmaking;
+using GameBackend.Api.Sessions;
+using GameBackend.Core.Matchmaking;
 using GameBackend.Api.Moderation;
 using GameBackend.Api.PlayerData;
 using GameBackend.Api.Privacy;
@@ -27,6 +30,17 @@ namespace GameBackend.Api.Infrastructure;
     RespectRequiredConstructorParameters = true,
     AllowDuplicateProperties = false,
     DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(QueueConfig))]
+[JsonSerializable(typeof(QueueResponse))]
+[JsonSerializable(typeof(QueueListResponse))]
+[JsonSerializable(typeof(CreateTicketRequest))]
+[JsonSerializable(typeof(CreatePartyTicketRequest))]
+[JsonSerializable(typeof(ReportMatchResultRequest))]
+[JsonSerializable(typeof(TicketResponse))]
+[JsonSerializable(typeof(MatchResponse))]
+[JsonSerializable(typeof(PlayerRatingListResponse))]
+[JsonSerializable(typeof(TickReportResponse))]
+[JsonSerializable(typeof(RelayKeyListResponse))]
 [JsonSerializable(typeof(DeviceSignInRequest))]
 [JsonSerializable(typeof(CustomSignInRequest))]
 [JsonSerializable(typeof(EmailCredentialsRequest))]

@@ -22,6 +22,7 @@ public static class PrivacyServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlayerDataContributor, ProgressionDataContributor>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlayerDataContributor, FriendDataContributor>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlayerDataContributor, LeaderboardDataContributor>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlayerDataContributor, MatchmakingDataContributor>());
         services.TryAddSingleton<PlayerPrivacyService>();
         return services;
     }
