@@ -21,6 +21,9 @@ public sealed class LocalHostOptions
     /// <summary>Console log format: "simple" (one line per entry) or "json" (one JSON object per line).</summary>
     public string LogFormat { get; set; } = "simple";
 
+    /// <summary>How often every matchmaking queue is ticked; 0 turns the scheduler off (tests tick by hand).</summary>
+    public double MatchmakingTickSeconds { get; set; } = 1;
+
     public string DatabasePath => Path.Combine(Path.GetFullPath(DataPath), DatabaseFileName);
 }
 
@@ -36,6 +39,11 @@ internal sealed class LocalHostOptionsValidator : IValidateOptions<LocalHostOpti
         if (options.LogFormat is not ("simple" or "json"))
         {
             return ValidateOptionsResult.Fail($"GameBackend:LogFormat must be \"simple\" or \"json\" (was \"{options.LogFormat}\").");
+        }
+
+        if (!double.IsFinite(options.MatchmakingTickSeconds) || options.MatchmakingTickSeconds < 0 || options.MatchmakingTickSeconds > 3600)
+        {
+            return ValidateOptionsResult.Fail("GameBackend:MatchmakingTickSeconds must be 0 (off) to 3600.");
         }
 
         return ValidateOptionsResult.Success;

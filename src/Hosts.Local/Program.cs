@@ -17,6 +17,11 @@ builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
+
+        // One relay for every region until the in-process relay and its registry exist (the relay issue).
+        ["GameBackend:Relays:Servers:0:RelayId"] = "local",
+        ["GameBackend:Relays:Servers:0:Region"] = "local",
+        ["GameBackend:Relays:Servers:0:Endpoint"] = "127.0.0.1:7777",
     },
 });
 
@@ -59,6 +64,7 @@ builder.Services.AddSingleton<IDocumentStore>(static services =>
     return new SqliteDocumentStore(new SqliteDocumentStoreOptions(options.DatabasePath), services.GetRequiredService<TimeProvider>());
 });
 builder.Services.AddGameBackendApi(builder.Configuration);
+builder.Services.AddHostedService<MatchmakingScheduler>();
 
 var app = builder.Build();
 app.MapGameBackendApi();
