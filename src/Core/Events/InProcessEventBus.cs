@@ -5,7 +5,7 @@ namespace GameBackend.Core.Events;
 /// <summary>
 /// The event bus of a single process (Hosts.Local and tests): a bounded queue drained by <see cref="RunAsync"/>,
 /// which hands batches to every registered <see cref="IEventConsumer"/>. Bounded, so a stalled consumer slows
-/// publishers down (they wait up to <see cref="PublishTimeout"/>, then get <see cref="EventBusUnavailableException"/>)
+/// publishers down (they wait up to the publish timeout, 5 s by default, then get <see cref="EventBusUnavailableException"/>)
 /// instead of growing memory without end. Events still queued when the process stops are lost, as with any
 /// in-memory queue; the clouds use Kafka.
 /// </summary>
@@ -14,17 +14,19 @@ public sealed class InProcessEventBus : IEventBus
     public const int DefaultCapacity = 65_536;
     public const int MaxBatch = 512;
 
-    public static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan DefaultPublishTimeout = TimeSpan.FromSeconds(5);
 
     private readonly Channel<BackendEvent> _channel;
     private readonly IReadOnlyList<IEventConsumer> _consumers;
+    private readonly TimeSpan _publishTimeout;
     private long _delivered;
     private long _consumerFailures;
 
-    public InProcessEventBus(IEnumerable<IEventConsumer> consumers, int capacity = DefaultCapacity)
+    public InProcessEventBus(IEnumerable<IEventConsumer> consumers, int capacity = DefaultCapacity, TimeSpan? publishTimeout = null)
     {
         ArgumentNullException.ThrowIfNull(consumers);
         _consumers = consumers.ToList();
+        _publishTimeout = publishTimeout ?? DefaultPublishTimeout;
         _channel = Channel.CreateBounded<BackendEvent>(new BoundedChannelOptions(capacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
@@ -42,7 +44,7 @@ public sealed class InProcessEventBus : IEventBus
     {
         ArgumentNullException.ThrowIfNull(events);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(PublishTimeout);
+        timeout.CancelAfter(_publishTimeout);
         try
         {
             foreach (var e in events)
