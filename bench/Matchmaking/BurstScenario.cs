@@ -11,6 +11,7 @@ internal static class BurstScenario
         var tickets = ScenarioTickets.Generate(42, 100_000);
         var pool = Contenders.Pool(tickets, _ => 0);
         var skill = new WideningLimit(200, 0, 0, 200);
+        Contenders.WarmUp();
         Console.WriteLine($"## S1 burst: {tickets.Length:N0} tickets, {tickets.Sum(t => t.PartySize):N0} players, 5v5, spread ≤ 200, one tick, {repeats} timed repeats after 3 warm-ups");
         Console.WriteLine("| matcher | tick p50 | tick p99 | allocated per tick | GCs (gen0/1/2) over repeats | matches | tickets matched | spread mean / p95 | abs(P-.5) mean / p95 |");
         Console.WriteLine("|---|---:|---:|---:|---|---:|---:|---|---|");

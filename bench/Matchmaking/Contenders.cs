@@ -11,6 +11,30 @@ internal static class Contenders
     public static MatchRules Rules(WideningLimit skill, MatchAlgorithm algorithm) =>
         new(2, 5, skill, new WideningLimit(60, 0, 0, 60), algorithm);
 
+    /// <summary>
+    /// Runs every matcher 40 times on a 10,000-ticket pool and waits for the background JIT, so timed runs measure
+    /// tier-1 code rather than the first tiers (a method is recompiled after 30 calls).
+    /// </summary>
+    public static void WarmUp()
+    {
+        var pool = Pool(ScenarioTickets.Generate(42, 10_000), _ => 0);
+        var skill = new WideningLimit(200, 0, 0, 200);
+        foreach (var (algorithm, matcher) in new (MatchAlgorithm, IMatchmaker)[]
+        {
+            (MatchAlgorithm.SkillWindow, new GreedyReferenceMatchmaker()),
+            (MatchAlgorithm.SkillWindow, Matchmakers.For(MatchAlgorithm.SkillWindow)),
+            (MatchAlgorithm.Balanced, Matchmakers.For(MatchAlgorithm.Balanced)),
+        })
+        {
+            for (var i = 0; i < 40; i++)
+            {
+                matcher.FindMatches(pool, Rules(skill, algorithm));
+            }
+        }
+
+        Thread.Sleep(500);
+    }
+
     public static MatchPool Pool(IReadOnlyList<ScenarioTicket> tickets, Func<ScenarioTicket, double> wait)
     {
         var pool = new MatchPool(ScenarioTickets.RegionCount, Math.Max(tickets.Count, 1));

@@ -81,6 +81,8 @@ if (scenarios.Contains("s3"))
 {
     Console.WriteLine("## S3 rating loop: 10,000 players, Glicko-2 (GameBackend.Core.Ratings.Glicko2), τ = 0.5");
     RatingLoopScenario.Run("spec pairing (neighbours by rating)", RatingLoopScenario.Neighbours);
+    RatingLoopScenario.Run("not the spec: neighbours, shifted by one in odd periods", RatingLoopScenario.ShiftedNeighbours);
+    RatingLoopScenario.Run("not the spec: blocks of four, 1st v 3rd and 2nd v 4th", RatingLoopScenario.Interleaved);
 }
 
 double Option(string name, double fallback)

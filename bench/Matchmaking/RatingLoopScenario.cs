@@ -26,6 +26,28 @@ internal static class RatingLoopScenario
         }
     }
 
+    /// <summary>Not the spec's pairing: neighbours in even periods, neighbours shifted by one in odd periods (the first and last player meet), so adjacent pairs' results link up.</summary>
+    public static void ShiftedNeighbours(int period, int[] sorted, Span<(int A, int B)> pairs)
+    {
+        var shift = period % 2;
+        var n = sorted.Length;
+        for (var k = 0; k < pairs.Length; k++)
+        {
+            pairs[k] = (sorted[((2 * k) + shift) % n], sorted[((2 * k) + 1 + shift) % n]);
+        }
+    }
+
+    /// <summary>Not the spec's pairing: in blocks of four by rating, 1st plays 3rd and 2nd plays 4th, each comparing across a slightly wider rating gap.</summary>
+    public static void Interleaved(int period, int[] sorted, Span<(int A, int B)> pairs)
+    {
+        for (var k = 0; k < pairs.Length; k += 2)
+        {
+            var b = 2 * k;
+            pairs[k] = (sorted[b], sorted[b + 2]);
+            pairs[k + 1] = (sorted[b + 1], sorted[b + 3]);
+        }
+    }
+
     public static void Run(string name, Pairing pairing, int periods = 40)
     {
         var random = new SplitMix64(7);
@@ -42,8 +64,8 @@ internal static class RatingLoopScenario
         var pairs = new (int A, int B)[Players / 2];
         var result = new Glicko2Result[1];
         Console.WriteLine($"{name}:");
-        Console.WriteLine("| period | Spearman(rating, θ) | mean RD | mean abs(P_true − 0.5) |");
-        Console.WriteLine("|---:|---:|---:|---:|");
+        Console.WriteLine("| period | Spearman(rating, θ), ties averaged | Spearman, ties broken by id | mean RD | mean abs(P_true − 0.5) |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|");
         for (var period = 1; period <= periods; period++)
         {
             Array.Sort(sorted, (x, y) =>
@@ -68,7 +90,8 @@ internal static class RatingLoopScenario
             if (ReportedPeriods.Contains(period))
             {
                 var rho = Spearman(ratings.Select(r => r.Rating).ToArray(), theta);
-                Console.WriteLine($"| {period} | {rho:F4} | {ratings.Average(r => r.Deviation):F1} | {imbalance / pairs.Length:F4} |");
+                var ordinal = SpearmanOrdinal(ratings.Select(r => r.Rating).ToArray(), theta);
+                Console.WriteLine($"| {period} | {rho:F4} | {ordinal:F4} | {ratings.Average(r => r.Deviation):F1} | {imbalance / pairs.Length:F4} |");
             }
         }
 
@@ -79,6 +102,30 @@ internal static class RatingLoopScenario
     public static double Spearman(double[] x, double[] y)
     {
         var rx = Ranks(x);
+        var ry = Ranks(y);
+        var mx = rx.Average();
+        var my = ry.Average();
+        double sxy = 0, sxx = 0, syy = 0;
+        for (var i = 0; i < x.Length; i++)
+        {
+            sxy += (rx[i] - mx) * (ry[i] - my);
+            sxx += (rx[i] - mx) * (rx[i] - mx);
+            syy += (ry[i] - my) * (ry[i] - my);
+        }
+
+        return sxy / Math.Sqrt(sxx * syy);
+    }
+
+    /// <summary>Spearman's ρ with ordinal ranks: ties broken by id (the order the pairing sorts by).</summary>
+    public static double SpearmanOrdinal(double[] x, double[] y)
+    {
+        var rx = new double[x.Length];
+        var byX = Enumerable.Range(0, x.Length).OrderBy(i => x[i]).ThenBy(i => i).ToArray();
+        for (var k = 0; k < byX.Length; k++)
+        {
+            rx[byX[k]] = k;
+        }
+
         var ry = Ranks(y);
         var mx = rx.Average();
         var my = ry.Average();

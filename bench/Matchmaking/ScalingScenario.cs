@@ -9,6 +9,7 @@ internal static class ScalingScenario
     public static void Run()
     {
         var skill = new WideningLimit(200, 0, 0, 200);
+        Contenders.WarmUp();
         Console.WriteLine("## Scaling: one tick, S1 rules, seed 42; median of repeats (5 at 1M, 15 below)");
         Console.WriteLine("| matcher | tickets | tick median | ns per ticket | ns per ticket ÷ log2 n | matched |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|");

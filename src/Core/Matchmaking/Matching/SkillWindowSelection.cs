@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace GameBackend.Core.Matchmaking.Matching;
 
 /// <summary>
@@ -36,7 +38,15 @@ internal static class SkillWindowSelection
         }
 
         var state = new State(pool, rules, options, balanceTeams, matches);
-        state.Run();
+        try
+        {
+            state.Run();
+        }
+        finally
+        {
+            state.Release();
+        }
+
         return matches;
     }
 
@@ -95,27 +105,28 @@ internal static class SkillWindowSelection
             _matches = matches;
             _matchSize = rules.MatchSize;
             var n = pool.Count;
-            _tolerance = new double[n];
+            _tolerance = ArrayPool<double>.Shared.Rent(n);
             _options = options;
             _scanLimit = Math.Max(MinScan, 4 * _matchSize);
             _completion = new MatchCompletion(rules.TeamCount, rules.TeamSize, _scanLimit);
             _keep = ticket => _tolerance[ticket] >= _spreadLimit;
             _positions = new int[_scanLimit + 1];
-            _bestRegion = new int[n];
-            _used = new bool[n];
+            _bestRegion = ArrayPool<int>.Shared.Rent(n);
+            _used = ArrayPool<bool>.Shared.Rent(n);
             _splitter = new TeamSplitter(rules.TeamCount, rules.TeamSize);
             _windowSizes = new int[_matchSize];
             _windowSkills = new double[_matchSize];
-            _entries = new Entry[n];
-            _bucket = new int[n];
-            _next = new int[n];
-            _previous = new int[n];
+            _entries = ArrayPool<Entry>.Shared.Rent(n);
+            _bucket = ArrayPool<int>.Shared.Rent(n);
+            Array.Clear(_used, 0, n);
+            _next = ArrayPool<int>.Shared.Rent(n);
+            _previous = ArrayPool<int>.Shared.Rent(n);
 
             var waits = pool.WaitSeconds;
             var parties = pool.PartySizes;
             if (rules.Latency is not null)
             {
-                _latencyLimit = new double[n];
+                _latencyLimit = ArrayPool<double>.Shared.Rent(n);
             }
 
             for (var i = 0; i < n; i++)
@@ -149,6 +160,22 @@ internal static class SkillWindowSelection
             }
         }
 
+        /// <summary>Gives the per-tick arrays back to the shared pool: a tick over 100,000 tickets would otherwise put megabytes on the large-object heap every time.</summary>
+        public void Release()
+        {
+            ArrayPool<double>.Shared.Return(_tolerance);
+            ArrayPool<int>.Shared.Return(_bestRegion);
+            ArrayPool<bool>.Shared.Return(_used);
+            ArrayPool<Entry>.Shared.Return(_entries);
+            ArrayPool<int>.Shared.Return(_bucket);
+            ArrayPool<int>.Shared.Return(_next);
+            ArrayPool<int>.Shared.Return(_previous);
+            if (_latencyLimit is not null)
+            {
+                ArrayPool<double>.Shared.Return(_latencyLimit);
+            }
+        }
+
         public void Run()
         {
             var n = _pool.Count;
@@ -171,6 +198,24 @@ internal static class SkillWindowSelection
 
             // Second pass: tickets still waiting, in every region their limit allows (a widened limit reaches
             // beyond the best region). A ticket sits in several buckets; the first match to take it wins.
+            var needed = 0;
+            for (var i = 0; i < n; i++)
+            {
+                if (!_used[i] && _bestRegion[i] != Ineligible)
+                {
+                    foreach (var ping in _pool.Pings(i))
+                    {
+                        needed += ping <= _latencyLimit[i] ? 1 : 0;
+                    }
+                }
+            }
+
+            if (needed > _entries.Length)
+            {
+                ArrayPool<Entry>.Shared.Return(_entries);
+                _entries = ArrayPool<Entry>.Shared.Rent(needed);
+            }
+
             count = 0;
             var widened = false;
             for (var i = 0; i < n; i++)
@@ -185,11 +230,6 @@ internal static class SkillWindowSelection
                 {
                     if (pings[r] <= _latencyLimit[i])
                     {
-                        if (count == _entries.Length)
-                        {
-                            Array.Resize(ref _entries, _entries.Length * 2);
-                        }
-
                         _entries[count++] = new Entry(groups[i], r, skills[i], i);
                         widened |= r != _bestRegion[i];
                     }
