@@ -79,6 +79,46 @@ public sealed class MatchmakerBehaviourTests
         Assert.Equal(0, match.Region);
     }
 
+    [Theory]
+    [InlineData(MatchAlgorithm.SkillWindow)]
+    [InlineData(MatchAlgorithm.Balanced)]
+    public void A_ticket_that_cannot_tolerate_the_spread_is_left_out(MatchAlgorithm algorithm)
+    {
+        // Ten tickets that waited 60 s (tolerance 350) span 200; a fresh ticket (tolerance 50) sits among them.
+        var rules = new MatchRules(2, 5, new WideningLimit(50, 50, 10, 400), null, algorithm);
+        var pool = new MatchPool(1);
+        for (var i = 0; i < 9; i++)
+        {
+            pool.Add(1000 + (10 * i), 1, 60, 0, [20f]);
+        }
+
+        var fresh = pool.Add(1005, 1, 0, 0, [20f]);
+        pool.Add(1200, 1, 60, 0, [20f]);
+        var match = Assert.Single(Matchmakers.For(algorithm).FindMatches(pool, rules));
+        MatchAssertions.AllValid(pool, rules, [match]);
+        Assert.DoesNotContain(fresh, match.Tickets);
+    }
+
+    [Theory]
+    [InlineData(MatchAlgorithm.SkillWindow)]
+    [InlineData(MatchAlgorithm.Balanced)]
+    public void Parties_are_packed_where_filling_in_skill_order_gets_stuck(MatchAlgorithm algorithm)
+    {
+        // In skill order 2, 2, 2, 1, 3: filling as they come gives 4 + 3 and no room for the 3;
+        // {2, 3} against {2, 2, 1} exists.
+        var pool = new MatchPool(1);
+        var parties = new[] { 2, 2, 2, 1, 3 };
+        for (var i = 0; i < parties.Length; i++)
+        {
+            pool.Add(1500 + i, parties[i], 0, 0, [20f]);
+        }
+
+        var rules = new MatchRules(2, 5, new WideningLimit(100, 0, 0, 100), null, algorithm);
+        var match = Assert.Single(Matchmakers.For(algorithm).FindMatches(pool, rules));
+        MatchAssertions.AllValid(pool, rules, [match]);
+        Assert.Equal(5, match.Tickets.Length);
+    }
+
     [Fact]
     public void Without_a_latency_rule_regions_are_ignored()
     {
