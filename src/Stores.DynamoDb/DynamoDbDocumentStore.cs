@@ -50,44 +50,44 @@ public sealed class DynamoDbDocumentStore : IDocumentStore
 
     public Task<StoredItem?> GetAsync(ItemKey key, CancellationToken cancellationToken = default)
     {
-        StoreArguments.ValidateKey(key, nameof(key));
+        DynamoDbArguments.ValidateKey(key, nameof(key));
         return GetCoreAsync(key, cancellationToken);
     }
 
     public Task<WriteResult> CreateAsync(NewItem item, CancellationToken cancellationToken = default)
     {
-        StoreArguments.ValidateItem(item, nameof(item));
+        DynamoDbArguments.ValidateItem(item, nameof(item));
         return CreateCoreAsync(item, cancellationToken);
     }
 
     public Task<WriteResult> ReplaceAsync(NewItem item, string expectedVersion, CancellationToken cancellationToken = default)
     {
-        StoreArguments.ValidateItem(item, nameof(item));
-        StoreArguments.ValidateExpectedVersion(expectedVersion, nameof(expectedVersion));
+        DynamoDbArguments.ValidateItem(item, nameof(item));
+        DynamoDbArguments.ValidateExpectedVersion(expectedVersion, nameof(expectedVersion));
         return ReplaceCoreAsync(item, expectedVersion, cancellationToken);
     }
 
     public Task<WriteResult> DeleteAsync(ItemKey key, string expectedVersion, CancellationToken cancellationToken = default)
     {
-        StoreArguments.ValidateKey(key, nameof(key));
-        StoreArguments.ValidateExpectedVersion(expectedVersion, nameof(expectedVersion));
+        DynamoDbArguments.ValidateKey(key, nameof(key));
+        DynamoDbArguments.ValidateExpectedVersion(expectedVersion, nameof(expectedVersion));
         return DeleteCoreAsync(key, expectedVersion, cancellationToken);
     }
 
     public Task<TransactionResult> TransactAsync(Transaction transaction, CancellationToken cancellationToken = default)
     {
-        StoreArguments.ValidateTransaction(transaction, nameof(transaction));
+        DynamoDbArguments.ValidateTransaction(transaction, nameof(transaction));
         return TransactCoreAsync(transaction, cancellationToken);
     }
 
     public Task<QueryPage> QueryAsync(Query query, CancellationToken cancellationToken = default)
     {
-        StoreArguments.ValidateQuery(query, nameof(query));
+        DynamoDbArguments.ValidateQuery(query, nameof(query));
         var bounds = SortKeyBounds.For(query.Condition);
         string? lastSortKey = null;
         if (query.ContinuationToken is not null)
         {
-            lastSortKey = QueryContinuation.ReadLastSortKey(query, query.ContinuationToken);
+            lastSortKey = DynamoDbArguments.ReadLastSortKey(query, query.ContinuationToken);
             if (!bounds.Contains(lastSortKey))
             {
                 // Only a forged token gets here: every token this store makes ends on a key the query returned.

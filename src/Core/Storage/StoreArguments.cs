@@ -1,12 +1,10 @@
-using GameBackend.Core.Storage;
-
-namespace GameBackend.Stores.Sqlite;
+namespace GameBackend.Core.Storage;
 
 /// <summary>
 /// Checks the shape of what callers pass. Core validates user input before it reaches a store, so a
 /// failure here is a programming error and surfaces as an <see cref="ArgumentException"/>, never as an outcome.
 /// </summary>
-internal static class StoreArguments
+public static class StoreArguments
 {
     public static void ValidateKey(in ItemKey key, string parameterName)
     {
@@ -143,8 +141,8 @@ internal static class StoreArguments
             throw new ArgumentException($"The {what} has {value.Length} characters; the limit is {maxLength}.", parameterName);
         }
 
-        // SQLite stores keys as UTF-8; an unpaired surrogate would be replaced on the way in, so two
-        // different keys could land on the same row.
+        // Every store keeps keys as UTF-8; an unpaired surrogate has no UTF-8 form (SQLite would replace it, so two
+        // different keys could land on one row; DynamoDB refuses it).
         if (!IsWellFormedUtf16(value))
         {
             throw new ArgumentException($"The {what} holds an unpaired surrogate, which has no UTF-8 form.", parameterName);

@@ -1,23 +1,24 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Text;
-using GameBackend.Core.Storage;
 
-namespace GameBackend.Stores.Sqlite;
+namespace GameBackend.Core.Storage;
 
 /// <summary>
 /// The continuation token: base64url of a format byte, a 64-bit fingerprint of the query (title,
-/// partition, condition, direction) and the UTF-8 sort key of the last item returned. The fingerprint
-/// rejects a token replayed against another query, partition or title; it is a mistake detector, not a
-/// secret, which is enough because <see cref="SortKeyRange.ContinuingAfter"/> also keeps a forged
-/// position inside the query's own range.
+/// partition, condition, direction) and of the position, and the UTF-8 sort key of the last item returned.
+/// The fingerprint rejects a token replayed against another query, partition or title, and a token changed in
+/// transit; it is a mistake detector, not a secret, which is enough because every store also refuses a position outside
+/// the query's own range, so a forged token can only move inside data the caller may read anyway. Shared by the stores so
+/// tokens behave the same everywhere; a store never puts its own cursor (DynamoDB's LastEvaluatedKey, a SQLite row id) in
+/// it, so no table or key layout leaks to clients.
 /// </summary>
-internal static class QueryContinuation
+public static class QueryContinuation
 {
     private const byte Format = 1;
     private const int HeaderLength = 1 + sizeof(ulong);
 
-    /// <summary>A sort key of at most 512 UTF-16 units takes at most 1,536 UTF-8 bytes.</summary>
+    /// <summary>A sort key of at most 512 UTF-16 units takes at most 1,536 UTF-8 bytes, so a token is at most ~2,060 characters.</summary>
     private const int MaxTokenLength = 2200;
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
@@ -27,8 +28,8 @@ internal static class QueryContinuation
         var keyLength = StrictUtf8.GetByteCount(lastSortKey);
         var bytes = new byte[HeaderLength + keyLength];
         bytes[0] = Format;
-        BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(1, sizeof(ulong)), Fingerprint(query));
         StrictUtf8.GetBytes(lastSortKey, bytes.AsSpan(HeaderLength));
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(1, sizeof(ulong)), Fingerprint(query, lastSortKey));
         return Base64Url.EncodeToString(bytes);
     }
 
@@ -45,8 +46,7 @@ internal static class QueryContinuation
         Span<byte> bytes = stackalloc byte[Base64Url.GetMaxDecodedLength(token.Length)];
         if (!Base64Url.TryDecodeFromChars(token, bytes, out var length)
             || length <= HeaderLength
-            || bytes[0] != Format
-            || BinaryPrimitives.ReadUInt64LittleEndian(bytes.Slice(1, sizeof(ulong))) != Fingerprint(query))
+            || bytes[0] != Format)
         {
             throw new InvalidContinuationTokenException();
         }
@@ -61,7 +61,8 @@ internal static class QueryContinuation
             throw new InvalidContinuationTokenException("The continuation token is not valid for this query.", exception);
         }
 
-        if (lastSortKey.Length > ItemKey.MaxSortKeyLength)
+        if (lastSortKey.Length > ItemKey.MaxSortKeyLength
+            || BinaryPrimitives.ReadUInt64LittleEndian(bytes.Slice(1, sizeof(ulong))) != Fingerprint(query, lastSortKey))
         {
             throw new InvalidContinuationTokenException();
         }
@@ -69,8 +70,8 @@ internal static class QueryContinuation
         return lastSortKey;
     }
 
-    /// <summary>FNV-1a over the query's identity; each string is length-prefixed so fields cannot run together.</summary>
-    private static ulong Fingerprint(Query query)
+    /// <summary>FNV-1a over the query's identity and the position; each string is length-prefixed so fields cannot run together.</summary>
+    private static ulong Fingerprint(Query query, string lastSortKey)
     {
         var hash = 14695981039346656037UL;
         hash = Mix(hash, query.TitleId);
@@ -91,7 +92,8 @@ internal static class QueryContinuation
                 break;
         }
 
-        return Mix(hash, query.Descending ? 'D' : 'U');
+        hash = Mix(hash, query.Descending ? 'D' : 'U');
+        return Mix(hash, lastSortKey);
 
         static ulong MixOptional(ulong hash, string? value) => value is null ? Mix(hash, '\uFFFF') : Mix(Mix(hash, '\u0001'), value);
     }
