@@ -1,0 +1,174 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace GameBackend.SessionRelay.ControlPlane;
+
+/// <summary>
+/// Heartbeats over HTTP: <c>POST {backend}/v1/relays/heartbeat</c>, signed with a title relay key as
+/// <c>X-Relay-Signature: {keyId}:{base64url(HMAC-SHA256(secret, timestamp + "\n" + body))}</c>, so the backend knows the
+/// relay holds the title's secret without it ever crossing the wire. When the backend refuses one key (401/403: rotated
+/// away), the next key the relay holds is tried, newest last-known-good first.
+/// </summary>
+public sealed class HttpRelayControlPlane : IRelayControlPlane, IDisposable
+{
+    public const string Path = "v1/relays/heartbeat";
+
+    private readonly HttpClient _http;
+    private readonly TimeProvider _time;
+    private readonly Dictionary<string, string> _lastGoodKey = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+
+    public HttpRelayControlPlane(Uri backend, TimeProvider time, HttpMessageHandler? handler = null)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        var baseAddress = backend.AbsoluteUri.EndsWith('/') ? backend : new Uri(backend.AbsoluteUri + "/");
+        _http = handler is null ? new HttpClient() : new HttpClient(handler);
+        _http.BaseAddress = baseAddress;
+        _http.Timeout = TimeSpan.FromSeconds(10);
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+    }
+
+    public async Task<RelayHeartbeatAnswer> HeartbeatAsync(RelayHeartbeat heartbeat, IReadOnlyList<RelayKey> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(heartbeat);
+        ArgumentNullException.ThrowIfNull(keys);
+        if (keys.Count == 0)
+        {
+            throw new RelayControlPlaneException($"No relay key is known for title {heartbeat.TitleId}.");
+        }
+
+        var body = JsonSerializer.SerializeToUtf8Bytes(ToWire(heartbeat), HeartbeatJsonContext.Default.HeartbeatBody);
+        HttpStatusCode? lastStatus = null;
+        foreach (var key in Ordered(heartbeat.TitleId, keys))
+        {
+            using var request = Sign(heartbeat.TitleId, key, body);
+            using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            {
+                lastStatus = response.StatusCode;
+                continue;
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new RelayControlPlaneException($"The backend answered {(int)response.StatusCode}.");
+            }
+
+            var answer = await response.Content.ReadFromJsonAsync(HeartbeatJsonContext.Default.HeartbeatAnswerBody, cancellationToken).ConfigureAwait(false)
+                ?? throw new RelayControlPlaneException("The backend's answer was empty.");
+            lock (_lock)
+            {
+                _lastGoodKey[heartbeat.TitleId] = key.KeyId;
+            }
+
+            return FromWire(answer);
+        }
+
+        throw new RelayControlPlaneException($"The backend refused every relay key of title {heartbeat.TitleId} ({(int?)lastStatus}).");
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    /// <summary>The signature header value: exposed so tests (and the registry's tests) can check the contract.</summary>
+    public static string Signature(string keyId, ReadOnlySpan<byte> secret, string timestamp, ReadOnlySpan<byte> body)
+    {
+        ArgumentNullException.ThrowIfNull(keyId);
+        ArgumentNullException.ThrowIfNull(timestamp);
+        var prefix = Encoding.UTF8.GetBytes(timestamp + "\n");
+        var signed = new byte[prefix.Length + body.Length];
+        prefix.CopyTo(signed, 0);
+        body.CopyTo(signed.AsSpan(prefix.Length));
+        return keyId + ":" + Base64Url.EncodeToString(HMACSHA256.HashData(secret, signed));
+    }
+
+    private HttpRequestMessage Sign(string titleId, RelayKey key, byte[] body)
+    {
+        var timestamp = _time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var request = new HttpRequestMessage(HttpMethod.Post, Path) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Add("X-Relay-Title", titleId);
+        request.Headers.Add("X-Relay-Timestamp", timestamp);
+        request.Headers.Add("X-Relay-Signature", Signature(key.KeyId, key.Secret, timestamp, body));
+        return request;
+    }
+
+    private List<RelayKey> Ordered(string titleId, IReadOnlyList<RelayKey> keys)
+    {
+        string? good;
+        lock (_lock)
+        {
+            _lastGoodKey.TryGetValue(titleId, out good);
+        }
+
+        var ordered = new List<RelayKey>(keys.Count);
+        for (var i = keys.Count - 1; i >= 0; i--)
+        {
+            if (keys[i].KeyId == good)
+            {
+                ordered.Insert(0, keys[i]);
+            }
+            else
+            {
+                ordered.Add(keys[i]);
+            }
+        }
+
+        return ordered;
+    }
+
+    private static HeartbeatBody ToWire(RelayHeartbeat heartbeat)
+    {
+        var events = new List<HeartbeatEvent>(heartbeat.Events.Count);
+        foreach (var e in heartbeat.Events)
+        {
+            events.Add(new HeartbeatEvent(e.Name, e.SessionId, e.Time, e.Members, e.DurationSeconds));
+        }
+
+        return new HeartbeatBody(heartbeat.RelayId, heartbeat.Region, heartbeat.Endpoint, heartbeat.Capacity, heartbeat.Load,
+            heartbeat.Sessions, heartbeat.Members, heartbeat.Version, heartbeat.Draining, events);
+    }
+
+    private static RelayHeartbeatAnswer FromWire(HeartbeatAnswerBody answer)
+    {
+        var keys = new List<RelayKey>();
+        foreach (var key in answer.RelayKeys ?? [])
+        {
+            if (RelayKeyRing.TryParseKey(key.KeyId, key.Secret, out _, out var secret))
+            {
+                keys.Add(new RelayKey(key.KeyId!, secret));
+            }
+        }
+
+        return new RelayHeartbeatAnswer(keys, answer.HeartbeatSeconds is > 0 and <= 3600 ? answer.HeartbeatSeconds : 5);
+    }
+}
+
+internal sealed record HeartbeatBody(
+    string RelayId,
+    string Region,
+    string Endpoint,
+    int Capacity,
+    double Load,
+    long Sessions,
+    long Members,
+    string Version,
+    bool Draining,
+    IReadOnlyList<HeartbeatEvent> Events);
+
+internal sealed record HeartbeatEvent(string Name, string SessionId, DateTimeOffset Time, int Members, double DurationSeconds);
+
+internal sealed record HeartbeatAnswerBody(IReadOnlyList<HeartbeatKey>? RelayKeys, double HeartbeatSeconds);
+
+internal sealed record HeartbeatKey(string? KeyId, string? Secret);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, PropertyNameCaseInsensitive = true)]
+[JsonSerializable(typeof(HeartbeatBody))]
+[JsonSerializable(typeof(HeartbeatAnswerBody))]
+internal sealed partial class HeartbeatJsonContext : JsonSerializerContext;
