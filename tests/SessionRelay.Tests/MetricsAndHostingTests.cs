@@ -76,7 +76,7 @@ public sealed class MetricsAndHostingTests
         await using var app = builder.Build();
         app.MapRelayOperations();
         await app.StartAsync();
-        var relay = app.Services.GetRequiredService<RelayServer>();
+        var relay = app.Services.GetRequiredService<UdpRelay>();
         using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
 
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz")).StatusCode);

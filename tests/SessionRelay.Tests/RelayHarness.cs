@@ -30,7 +30,7 @@ internal sealed class RelayHarness : IDisposable
         configure?.Invoke(Options);
         Keys = new RelayKeyRing();
         Keys.SetKeys(Id(TitleId), [new RelayKey(KeyId, Secret)]);
-        Relay = new RelayServer(Options, Keys, TimeProvider.System, NullLogger<RelayServer>.Instance);
+        Relay = new UdpRelay(Options, Keys, TimeProvider.System, NullLogger<UdpRelay>.Instance);
         Relay.Start();
     }
 
@@ -42,7 +42,7 @@ internal sealed class RelayHarness : IDisposable
 
     public RelayKeyRing Keys { get; }
 
-    public RelayServer Relay { get; }
+    public UdpRelay Relay { get; }
 
     public IPEndPoint Endpoint => Relay.LocalEndpoint;
 

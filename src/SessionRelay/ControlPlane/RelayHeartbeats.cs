@@ -18,14 +18,14 @@ public sealed class RelayHeartbeats
     private static readonly string RelayVersion =
         typeof(RelayHeartbeats).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
 
-    private readonly RelayServer _relay;
+    private readonly UdpRelay _relay;
     private readonly IRelayControlPlane _controlPlane;
     private readonly ILogger _logger;
     private readonly Dictionary<UInt128, List<RelaySessionEvent>> _pending = [];
     private readonly HashSet<UInt128> _discovered = [];
     private TimeSpan _period;
 
-    public RelayHeartbeats(RelayServer relay, IRelayControlPlane controlPlane, ILogger<RelayHeartbeats> logger)
+    public RelayHeartbeats(UdpRelay relay, IRelayControlPlane controlPlane, ILogger<RelayHeartbeats> logger)
     {
         _relay = relay ?? throw new ArgumentNullException(nameof(relay));
         _controlPlane = controlPlane ?? throw new ArgumentNullException(nameof(controlPlane));

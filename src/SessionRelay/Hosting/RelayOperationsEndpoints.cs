@@ -19,14 +19,14 @@ public static class RelayOperationsEndpoints
         return endpoints;
     }
 
-    private static Results<Ok<string>, ProblemHttpResult> Health(RelayServer relay) =>
+    private static Results<Ok<string>, ProblemHttpResult> Health(UdpRelay relay) =>
         relay.IsRunning ? TypedResults.Ok("ok") : TypedResults.Problem("The relay's receive loop is not running.", statusCode: 503);
 
-    private static Results<Ok<string>, ProblemHttpResult> Ready(RelayServer relay) =>
+    private static Results<Ok<string>, ProblemHttpResult> Ready(UdpRelay relay) =>
         relay.IsRunning && !relay.IsDraining
             ? TypedResults.Ok("ready")
             : TypedResults.Problem(relay.IsDraining ? "The relay is draining." : "The relay is not running.", statusCode: 503);
 
-    private static ContentHttpResult Metrics(RelayServer relay) =>
+    private static ContentHttpResult Metrics(UdpRelay relay) =>
         TypedResults.Text(relay.Metrics.ToPrometheusText(relay.IsDraining), MetricsContentType);
 }

@@ -4,12 +4,12 @@ using Microsoft.Extensions.Hosting;
 namespace GameBackend.SessionRelay.Hosting;
 
 /// <summary>
-/// Runs a <see cref="RelayServer"/> inside a generic host. On shutdown (SIGTERM, Ctrl+C) it drains instead of
+/// Runs a <see cref="UdpRelay"/> inside a generic host. On shutdown (SIGTERM, Ctrl+C) it drains instead of
 /// dropping games: the relay refuses new sessions, tells the backend it is draining (so no new match is sent here),
 /// lets running sessions finish until the drain deadline, sends a last heartbeat with the final session events, and
 /// only then stops. The host's shutdown timeout must exceed the drain deadline (the container entry point sets it).
 /// </summary>
-public sealed class SessionRelayService(RelayServer relay, RelayHeartbeats heartbeats) : IHostedService, IDisposable
+public sealed class SessionRelayService(UdpRelay relay, RelayHeartbeats heartbeats) : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task? _heartbeatLoop;

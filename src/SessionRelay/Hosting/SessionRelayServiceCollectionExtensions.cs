@@ -24,11 +24,11 @@ public static class SessionRelayServiceCollectionExtensions
             keys.Load(sp.GetRequiredService<IOptions<RelayOptions>>().Value.Titles);
             return keys;
         });
-        services.TryAddSingleton(static sp => new RelayServer(
+        services.TryAddSingleton(static sp => new UdpRelay(
             sp.GetRequiredService<IOptions<RelayOptions>>().Value,
             sp.GetRequiredService<RelayKeyRing>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<RelayServer>>()));
+            sp.GetRequiredService<ILogger<UdpRelay>>()));
         services.TryAddSingleton<IRelayControlPlane>(static sp =>
         {
             var options = sp.GetRequiredService<IOptions<RelayOptions>>().Value;

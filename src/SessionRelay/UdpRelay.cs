@@ -10,7 +10,7 @@ namespace GameBackend.SessionRelay;
 /// (the container entry point, Hosts.Local, tests) wrap it; <see cref="Hosting.SessionRelayService"/> is the hosted
 /// service that adds heartbeats and the drain on shutdown.
 /// </summary>
-public sealed class RelayServer : IDisposable
+public sealed class UdpRelay : IDisposable
 {
     private readonly RelayOptions _options;
     private readonly TimeProvider _time;
@@ -29,7 +29,7 @@ public sealed class RelayServer : IDisposable
     private volatile bool _drainRequested;
     private volatile bool _running;
 
-    public RelayServer(RelayOptions options, RelayKeyRing keys, TimeProvider time, ILogger<RelayServer> logger)
+    public UdpRelay(RelayOptions options, RelayKeyRing keys, TimeProvider time, ILogger<UdpRelay> logger)
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
         Keys = keys ?? throw new ArgumentNullException(nameof(keys));
