@@ -18,6 +18,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 5104, Level = LogLevel.Critical, Message = "Session relay receive loop stopped by an error")]
     public static partial void LoopFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 5105, Level = LogLevel.Error, Message = "Session relay could not bind udp://{Endpoint} ({Reason}); running without it")]
+    public static partial void NotStarted(ILogger logger, string endpoint, string reason);
+
     [LoggerMessage(EventId = 5110, Level = LogLevel.Information, Message = "Session {SessionId} of title {TitleId} {EventName} (members {Members}, {DurationSeconds} s)")]
     public static partial void SessionEvent(ILogger logger, string sessionId, string titleId, string eventName, int members, double durationSeconds);
 

@@ -68,6 +68,12 @@ public sealed class RelayOptions
     /// <summary>Heartbeat period until the backend's answer says otherwise.</summary>
     public double HeartbeatSeconds { get; set; } = 5;
 
+    /// <summary>
+    /// When false, a relay that cannot bind its UDP endpoint logs an error and its host runs on without it (Hosts.Local,
+    /// where another instance may hold the port); when true (the container) the host fails to start.
+    /// </summary>
+    public bool Required { get; set; } = true;
+
     /// <summary>The relay's own HTTP listener (health, readiness, metrics); container entry point only.</summary>
     public string HttpUrls { get; set; } = "http://0.0.0.0:8081";
 

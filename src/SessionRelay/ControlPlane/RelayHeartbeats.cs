@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Reflection;
 
 namespace GameBackend.SessionRelay.ControlPlane;
@@ -33,42 +34,66 @@ public sealed class RelayHeartbeats
         _period = TimeSpan.FromSeconds(relay.Options.HeartbeatSeconds);
     }
 
-    /// <summary>Beats until cancelled.</summary>
+    /// <summary>
+    /// Beats until cancelled: every title each period, and in between, as soon as a JOIN misses a key, the titles that
+    /// missed (a burst of misses is gathered for 100 ms; early rounds come at most once a second, so forged tokens
+    /// cannot make the relay hammer its backend).
+    /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        var nextFullBeat = 0L;
+        var lastEarlyRound = 0L;
+        try
         {
-            await BeatAllAsync(cancellationToken).ConfigureAwait(false);
-            try
+            while (!cancellationToken.IsCancellationRequested)
             {
-                // A key miss wakes the loop early; at most one early beat a second.
-                if (await _relay.KeyMissSignal.WaitAsync(_period, cancellationToken).ConfigureAwait(false))
+                if (Stopwatch.GetTimestamp() >= nextFullBeat)
                 {
-                    await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+                    await BeatAllAsync(cancellationToken).ConfigureAwait(false);
+                    nextFullBeat = Stopwatch.GetTimestamp() + (long)(_period.TotalSeconds * Stopwatch.Frequency);
+                }
+                else
+                {
+                    await BeatTitlesAsync(everyTitle: false, cancellationToken).ConfigureAwait(false);
+                }
+
+                var untilFullBeat = TimeSpan.FromSeconds(Math.Max(0, nextFullBeat - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency);
+                if (await _relay.KeyMissSignal.WaitAsync(untilFullBeat, cancellationToken).ConfigureAwait(false))
+                {
+                    var sinceEarlyRound = Stopwatch.GetElapsedTime(lastEarlyRound);
+                    await Task.Delay(sinceEarlyRound < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) - sinceEarlyRound : TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
+                    lastEarlyRound = Stopwatch.GetTimestamp();
                 }
             }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping.
         }
     }
 
     /// <summary>One heartbeat for every served title (and every title a JOIN asked about, where discovery is on).</summary>
-    public async Task BeatAllAsync(CancellationToken cancellationToken)
+    public Task BeatAllAsync(CancellationToken cancellationToken) => BeatTitlesAsync(everyTitle: true, cancellationToken);
+
+    private async Task BeatTitlesAsync(bool everyTitle, CancellationToken cancellationToken)
     {
         TakeEvents();
-        var titles = new HashSet<UInt128>(_relay.Keys.Titles);
+        var titles = new HashSet<UInt128>();
+        if (everyTitle)
+        {
+            titles.UnionWith(_relay.Keys.Titles);
+            titles.UnionWith(_discovered);
+            titles.UnionWith(_pending.Keys);
+        }
+
         foreach (var miss in _relay.TakeKeyMisses())
         {
-            if (_relay.Options.DiscoverTitles || titles.Contains(miss))
+            if (_relay.Options.DiscoverTitles || _relay.Keys.Knows(miss))
             {
                 titles.Add(miss);
             }
         }
 
-        titles.UnionWith(_discovered);
-        titles.UnionWith(_pending.Keys);
         foreach (var title in titles)
         {
             if (cancellationToken.IsCancellationRequested)

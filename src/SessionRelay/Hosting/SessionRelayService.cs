@@ -1,4 +1,5 @@
 using GameBackend.SessionRelay.ControlPlane;
+using System.Net.Sockets;
 using Microsoft.Extensions.Hosting;
 
 namespace GameBackend.SessionRelay.Hosting;
@@ -9,20 +10,34 @@ namespace GameBackend.SessionRelay.Hosting;
 /// lets running sessions finish until the drain deadline, sends a last heartbeat with the final session events, and
 /// only then stops. The host's shutdown timeout must exceed the drain deadline (the container entry point sets it).
 /// </summary>
-public sealed class SessionRelayService(UdpRelay relay, RelayHeartbeats heartbeats) : IHostedService, IDisposable
+public sealed class SessionRelayService(UdpRelay relay, RelayHeartbeats heartbeats, ILogger<SessionRelayService> logger) : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task? _heartbeatLoop;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        relay.Start();
+        try
+        {
+            relay.Start();
+        }
+        catch (SocketException ex) when (!relay.Options.Required)
+        {
+            Log.NotStarted(logger, relay.Options.Endpoint, ex.Message);
+            return Task.CompletedTask;
+        }
+
         _heartbeatLoop = Task.Run(() => heartbeats.RunAsync(_stopping.Token), CancellationToken.None);
         return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (_heartbeatLoop is null)
+        {
+            return;
+        }
+
         relay.BeginDrain();
         using var lastBeat = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         lastBeat.CancelAfter(TimeSpan.FromSeconds(5));
