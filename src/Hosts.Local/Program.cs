@@ -3,6 +3,9 @@ using GameBackend.Core.Leaderboards;
 using GameBackend.Core.Storage;
 using GameBackend.Core.Tenancy;
 using GameBackend.Hosts.Local;
+using GameBackend.SessionRelay;
+using GameBackend.SessionRelay.ControlPlane;
+using GameBackend.SessionRelay.Hosting;
 using GameBackend.Stores.Sqlite;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Options;
@@ -18,12 +21,20 @@ builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
 
-        // One relay for every region until the in-process relay and its registry exist (the relay issue).
-        ["GameBackend:Relays:Servers:0:RelayId"] = "local",
-        ["GameBackend:Relays:Servers:0:Region"] = "local",
-        ["GameBackend:Relays:Servers:0:Endpoint"] = "127.0.0.1:7777",
+        // The in-process UDP session relay (GameBackend:Relay:Enabled=false turns it off). Not required: when another
+        // process holds the port, the backend runs on without a relay instead of failing to start.
+        ["GameBackend:Relay:Enabled"] = "true",
+        ["GameBackend:Relay:Endpoint"] = LocalRelay.DefaultEndpoint,
+        ["GameBackend:Relay:RelayId"] = "local",
+        ["GameBackend:Relay:Region"] = "local",
+        ["GameBackend:Relay:DiscoverTitles"] = "true",
+        ["GameBackend:Relay:Required"] = "false",
+        ["GameBackend:Relay:DrainSeconds"] = "5",
     },
 });
+
+// Matchmaking sends every match to the one in-process relay, unless relays are configured explicitly.
+LocalRelay.ConfigureDirectory(builder.Configuration);
 
 var hostOptions = builder.Configuration.GetSection(LocalHostOptions.SectionName).Get<LocalHostOptions>() ?? new LocalHostOptions();
 builder.Logging.ClearProviders();
@@ -65,9 +76,19 @@ builder.Services.AddSingleton<IDocumentStore>(static services =>
 });
 builder.Services.AddGameBackendApi(builder.Configuration);
 builder.Services.AddHostedService<MatchmakingScheduler>();
+var relayEnabled = builder.Configuration.GetValue(LocalRelay.EnabledKey, true);
+if (relayEnabled)
+{
+    builder.Services.AddSingleton<IRelayControlPlane, LocalRelayControlPlane>();
+    builder.Services.AddSessionRelay(builder.Configuration.GetSection(LocalRelay.SectionName));
+}
 
 var app = builder.Build();
 app.MapGameBackendApi();
+if (relayEnabled)
+{
+    app.MapRelayOperations("/relay");
+}
 
 // Before listening, so the keys line is on stdout by the time /healthz answers.
 await DefaultTitle.EnsureAsync(
