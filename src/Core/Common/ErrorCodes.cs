@@ -222,4 +222,14 @@ public static class ErrorCodes
     public const string ResultAlreadyReported = "result_already_reported";
     /// <summary>409: the report contradicts the final result, or (agreement "all") an earlier player's report.</summary>
     public const string ResultConflict = "result_conflict";
+
+    // Relays
+    /// <summary>401: X-Relay-Timestamp is missing, not Unix seconds, or more than 60 s from the server's clock.</summary>
+    public const string InvalidRelayTimestamp = "invalid_relay_timestamp";
+    /// <summary>401: X-Relay-Title or X-Relay-Signature is missing or malformed, or the signature is not an active relay key's over this timestamp and body.</summary>
+    public const string InvalidRelaySignature = "invalid_relay_signature";
+    /// <summary>400: a heartbeat member breaks a rule; Details["field"] names it (for example "endpoint" or "events[3].sessionId"). Nothing is stored.</summary>
+    public const string InvalidRelayHeartbeat = "invalid_relay_heartbeat";
+    /// <summary>503: the event bus did not accept the heartbeat's session events; send them again (Retry-After).</summary>
+    public const string EventBusUnavailable = "event_bus_unavailable";
 }

@@ -5,6 +5,7 @@ using GameBackend.Core.Matchmaking;
 using GameBackend.Core.Moderation;
 using GameBackend.Core.PlayerData;
 using GameBackend.Core.Profiles;
+using GameBackend.Core.Sessions;
 using GameBackend.Core.Social;
 using GameBackend.Core.Progression;
 using GameBackend.Core.Tenancy;
@@ -45,4 +46,5 @@ namespace GameBackend.Core.Common;
 [JsonSerializable(typeof(ActiveTicketDocument))]
 [JsonSerializable(typeof(MatchDocument))]
 [JsonSerializable(typeof(PlayerRatingDocument))]
+[JsonSerializable(typeof(RelayDocument))]
 internal sealed partial class StoredDocumentJsonContext : JsonSerializerContext;

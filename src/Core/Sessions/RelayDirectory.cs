@@ -4,9 +4,9 @@ namespace GameBackend.Core.Sessions;
 public sealed record RelayServer(string RelayId, string Region, string Endpoint);
 
 /// <summary>
-/// The relay-allocation port matchmaking uses: pick the relay for a new match in a region. Until the relay issue's
-/// registry (heartbeats, load, draining) implements it, <see cref="ConfiguredRelayDirectory"/> serves relays listed
-/// in configuration.
+/// The relay-allocation port matchmaking uses: pick the relay for a new match in a region. <see cref="RegistryRelayDirectory"/>
+/// implements it over the relays that send heartbeats (load, capacity, draining), with <see cref="ConfiguredRelayDirectory"/>
+/// (relays listed in configuration) as its last resort.
 /// </summary>
 public interface IRelayDirectory
 {
@@ -15,9 +15,9 @@ public interface IRelayDirectory
 }
 
 /// <summary>
-/// Relays from configuration. A match goes to a relay of its region (round-robin when several); a match with no
-/// region, or in a region without a configured relay, goes to the first relay listed, so a one-relay setup (Hosts.Local)
-/// serves every region.
+/// Relays from configuration, for deployments whose relays send no heartbeats (Hosts.Local's static relay) and as the
+/// registry's last resort. A match goes to a relay of its region (round-robin when several); a match with no region, or
+/// in a region without a configured relay, goes to the first relay listed, so a one-relay setup serves every region.
 /// </summary>
 public sealed class ConfiguredRelayDirectory : IRelayDirectory
 {
