@@ -114,6 +114,7 @@ public static class GameBackendApi
         PlayerStorageEndpoints.Map(v1, player, serverKey);
         MatchmakingEndpoints.Map(v1, player, serverKey);
         RelayKeyEndpoints.Map(v1, serverKey);
+        RelayEndpoints.Map(v1, serverKey);
         AdminEndpoints.Map(v1, serverKey);
         HealthEndpoints.Map(endpoints);
         endpoints.MapOpenApi("/openapi/{documentName}.json");

@@ -10,8 +10,9 @@ using Microsoft.Extensions.Options;
 namespace GameBackend.Api.Matchmaking;
 
 /// <summary>
-/// The relays matches are assigned to until the relay registry exists (section <c>GameBackend:Relays</c>, a list of
-/// { relayId, region, endpoint }). A match goes to a relay of its region, or to the first one listed.
+/// Relays from configuration (section <c>GameBackend:Relays</c>, a list of { relayId, region, endpoint }): the last resort
+/// of allocation when no relay registered by heartbeat is healthy (see <see cref="RegistryRelayDirectory"/>). A match goes
+/// to a configured relay of its region, or to the first one listed.
 /// </summary>
 public sealed class RelayOptions
 {
@@ -46,7 +47,10 @@ internal sealed class RelayOptionsValidator : IValidateOptions<RelayOptions>
     }
 }
 
-/// <summary>Registers matchmaking, ratings, the relay directory and (unless the host brings its own) the in-process event bus.</summary>
+/// <summary>
+/// Registers matchmaking, ratings, the relay registry and directory (registered relays first, configured ones as the last
+/// resort) and (unless the host brings its own) the in-process event bus.
+/// </summary>
 public static class MatchmakingServiceCollectionExtensions
 {
     public static IServiceCollection AddMatchmaking(this IServiceCollection services, IConfiguration configuration)
@@ -55,8 +59,12 @@ public static class MatchmakingServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<RelayOptions>().Bind(configuration.GetSection(RelayOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RelayOptions>, RelayOptionsValidator>());
-        services.TryAddSingleton<IRelayDirectory>(static sp => new ConfiguredRelayDirectory(
+        services.TryAddSingleton(static sp => new ConfiguredRelayDirectory(
             sp.GetRequiredService<IOptions<RelayOptions>>().Value.Servers.Select(r => new RelayServer(r.RelayId, r.Region, r.Endpoint))));
+        services.TryAddSingleton<RelayRegistry>();
+        services.TryAddSingleton<RelayAuthentication>();
+        services.TryAddSingleton<IRelayDirectory>(static sp => new RegistryRelayDirectory(
+            sp.GetRequiredService<RelayRegistry>(), sp.GetRequiredService<ConfiguredRelayDirectory>(), sp.GetRequiredService<TimeProvider>()));
 
         services.TryAddSingleton(static sp => new InProcessEventBus(sp.GetServices<IEventConsumer>()));
         services.TryAddSingleton<IEventBus>(static sp => sp.GetRequiredService<InProcessEventBus>());

@@ -83,6 +83,8 @@ public sealed class HttpSurfaceTests(SharedApiFactory factory)
             ("/v1/matchmaking/ratings", "get", "Matchmaking"),
             ("/v1/admin/keys/relay", "get", "Sessions"),
             ("/v1/admin/keys/relay/rotate", "post", "Sessions"),
+            ("/v1/relays/heartbeat", "post", "Sessions"),
+            ("/v1/admin/relays", "get", "Sessions"),
             ("/healthz", "get", "Health"),
             ("/readyz", "get", "Health"),
         ];
