@@ -114,7 +114,7 @@ public sealed class RegistryRelayDirectory : IRelayDirectory
             lock (_gate)
             {
                 RegisteredRelay? best = null;
-                var bestLoad = 0L;
+                var bestLoad = 0.0;
                 foreach (var relay in _relays)
                 {
                     if ((region is not null && !string.Equals(relay.Region, region, StringComparison.Ordinal)) || relay.ExpiresAt <= now || relay.Draining)
@@ -122,14 +122,14 @@ public sealed class RegistryRelayDirectory : IRelayDirectory
                         continue;
                     }
 
-                    var load = (long)relay.Load + AllocatedSinceHeartbeat(relay);
+                    var load = relay.Load + AllocatedSinceHeartbeat(relay);
                     if (load >= relay.Capacity)
                     {
                         continue;
                     }
 
-                    // load / capacity < bestLoad / best.Capacity, compared exactly; ties go to the lower relay id (the list's order).
-                    if (best is null || load * best.Capacity < bestLoad * relay.Capacity)
+                    // load / capacity < bestLoad / best.Capacity, without dividing; ties go to the lower relay id (the list's order).
+                    if (best is null || load * best.Capacity < bestLoad * (double)relay.Capacity)
                     {
                         best = relay;
                         bestLoad = load;

@@ -12,15 +12,16 @@ namespace GameBackend.Core.Sessions;
 
 /// <summary>
 /// What a relay reports every <see cref="RelayRegistry.HeartbeatInterval"/>. <see cref="Capacity"/> and
-/// <see cref="Load"/> are in the relay's own unit (the backend only compares them); <see cref="Events"/> are the
-/// session lifecycle events since the last heartbeat the backend accepted.
+/// <see cref="Load"/> are in the relay's own unit (the backend only compares them; a fractional load is allowed so a
+/// relay may weigh its load); <see cref="Events"/> are the session lifecycle events since the last heartbeat the
+/// backend accepted.
 /// </summary>
 public sealed record RelayHeartbeat(
     string RelayId,
     string Region,
     string Endpoint,
     int Capacity,
-    int Load,
+    double Load,
     int Sessions,
     int Members,
     string Version,
@@ -36,7 +37,7 @@ public sealed record RegisteredRelay(
     string Region,
     string Endpoint,
     int Capacity,
-    int Load,
+    double Load,
     int Sessions,
     int Members,
     string Version,
@@ -342,9 +343,9 @@ public static class RelayRules
             return Invalid("capacity", "capacity may not be negative.");
         }
 
-        if (heartbeat.Load < 0)
+        if (!double.IsFinite(heartbeat.Load) || heartbeat.Load < 0)
         {
-            return Invalid("load", "load may not be negative.");
+            return Invalid("load", "load is a number of 0 or more, in capacity's unit.");
         }
 
         if (heartbeat.Sessions < 0)
@@ -435,7 +436,7 @@ internal sealed record RelayDocument(
     string Region,
     string Endpoint,
     int Capacity,
-    int Load,
+    double Load,
     int Sessions,
     int Members,
     string Version,

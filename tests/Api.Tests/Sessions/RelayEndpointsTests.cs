@@ -106,7 +106,7 @@ public sealed class RelayEndpointsTests(SharedApiFactory factory)
         Assert.Equal("relay-1", relay.GetProperty("relayId").GetString());
         Assert.Equal("eu", relay.GetProperty("region").GetString());
         Assert.Equal("203.0.113.10:7777", relay.GetProperty("endpoint").GetString());
-        Assert.Equal((100, 12, 12, 24), (relay.GetProperty("capacity").GetInt32(), relay.GetProperty("load").GetInt32(), relay.GetProperty("sessions").GetInt32(), relay.GetProperty("members").GetInt32()));
+        Assert.Equal((100, 12.0, 12, 24), (relay.GetProperty("capacity").GetInt32(), relay.GetProperty("load").GetDouble(), relay.GetProperty("sessions").GetInt32(), relay.GetProperty("members").GetInt32()));
         Assert.Equal("1.4.0", relay.GetProperty("version").GetString());
         Assert.False(relay.GetProperty("draining").GetBoolean());
         Assert.True(relay.GetProperty("healthy").GetBoolean());
@@ -212,7 +212,7 @@ public sealed class RelayEndpointsTests(SharedApiFactory factory)
             { RelayHeartbeats.Body(events: "[null]"), 400, "invalid_relay_heartbeat", "events[0]" },
             { RelayHeartbeats.Body(events: "[" + string.Join(',', Enumerable.Repeat(RelayHeartbeats.Event("session_started", session, "1", 2), 1001)) + "]"), 400, "invalid_relay_heartbeat", "events" },
             { RelayHeartbeats.Body().Replace("\"load\":0", "\"load\":\"0\"", StringComparison.Ordinal), 400, "invalid_json", null },
-            { RelayHeartbeats.Body().Replace("\"load\":0", "\"load\":0.5", StringComparison.Ordinal), 400, "invalid_json", null },
+            { RelayHeartbeats.Body().Replace("\"sessions\":0", "\"sessions\":0.5", StringComparison.Ordinal), 400, "invalid_json", null },
             { RelayHeartbeats.Body().Replace("\"draining\":false", "\"draining\":0", StringComparison.Ordinal), 400, "invalid_json", null },
             { RelayHeartbeats.Body().Replace("\"version\":\"1.4.0\",", "", StringComparison.Ordinal), 400, "missing_field", null },
             { RelayHeartbeats.Body().Replace("\"events\":[]", "\"events\":[],\"zone\":\"a\"", StringComparison.Ordinal), 400, "unknown_field", null },

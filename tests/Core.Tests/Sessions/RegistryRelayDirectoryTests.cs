@@ -66,6 +66,17 @@ public sealed class RegistryRelayDirectoryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_fractional_load_is_compared_in_capacitys_unit()
+    {
+        await RegisterAsync(Heartbeat("eu-a", "eu", capacity: 4) with { Load = 2.5 });
+        await RegisterAsync(Heartbeat("eu-b", "eu", capacity: 2) with { Load = 1.5 });
+
+        // 2.5/4 < 1.5/2; after one allocation 3.5/4 > 1.5/2; then eu-b fills (2.5/2 is full) and eu-a takes the last.
+        List<string?> chosen = [await AllocateAsync("eu"), await AllocateAsync("eu"), await AllocateAsync("eu"), await AllocateAsync("eu")];
+        Assert.Equal(["eu-a", "eu-b", "eu-a", "configured"], chosen!);
+    }
+
+    [Fact]
     public async Task Draining_and_full_relays_get_no_new_match()
     {
         await RegisterAsync(Heartbeat("eu-draining", "eu", capacity: 100, load: 0, draining: true));

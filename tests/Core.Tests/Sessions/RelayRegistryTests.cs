@@ -99,6 +99,8 @@ public sealed class RelayRegistryTests : IAsyncLifetime
             { Heartbeat(endpoint: "http://relay:7777"), "endpoint" },
             { Heartbeat(capacity: -1), "capacity" },
             { Heartbeat(load: -1), "load" },
+            { Heartbeat() with { Load = double.NaN }, "load" },
+            { Heartbeat() with { Load = double.PositiveInfinity }, "load" },
             { Heartbeat() with { Sessions = -1 }, "sessions" },
             { Heartbeat() with { Members = -1 }, "members" },
             { Heartbeat() with { Version = "" }, "version" },
