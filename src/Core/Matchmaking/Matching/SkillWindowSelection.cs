@@ -92,6 +92,9 @@ internal static class SkillWindowSelection
         private readonly double[] _windowSkills;
         private Entry[] _entries;
         private readonly int[] _bucket;
+        private readonly double[] _sortedSkills;
+        private readonly double[] _sortedTolerances;
+        private readonly int[] _sortedParties;
         private readonly int[] _next;
         private readonly int[] _previous;
         private readonly int[] _positions;
@@ -118,6 +121,9 @@ internal static class SkillWindowSelection
             _windowSkills = new double[_matchSize];
             _entries = ArrayPool<Entry>.Shared.Rent(n);
             _bucket = ArrayPool<int>.Shared.Rent(n);
+            _sortedSkills = ArrayPool<double>.Shared.Rent(n);
+            _sortedTolerances = ArrayPool<double>.Shared.Rent(n);
+            _sortedParties = ArrayPool<int>.Shared.Rent(n);
             Array.Clear(_used, 0, n);
             _next = ArrayPool<int>.Shared.Rent(n);
             _previous = ArrayPool<int>.Shared.Rent(n);
@@ -168,6 +174,9 @@ internal static class SkillWindowSelection
             ArrayPool<bool>.Shared.Return(_used);
             ArrayPool<Entry>.Shared.Return(_entries);
             ArrayPool<int>.Shared.Return(_bucket);
+            ArrayPool<double>.Shared.Return(_sortedSkills);
+            ArrayPool<double>.Shared.Return(_sortedTolerances);
+            ArrayPool<int>.Shared.Return(_sortedParties);
             ArrayPool<int>.Shared.Return(_next);
             ArrayPool<int>.Shared.Return(_previous);
             if (_latencyLimit is not null)
@@ -244,6 +253,7 @@ internal static class SkillWindowSelection
 
         private void MatchBuckets(int count)
         {
+            var parties = _pool.PartySizes;
             Array.Sort(_entries, 0, count);
             var start = 0;
             while (start < count)
@@ -257,9 +267,15 @@ internal static class SkillWindowSelection
                 var m = 0;
                 for (var k = start; k < end; k++)
                 {
-                    if (!_used[_entries[k].Ticket])
+                    var ticket = _entries[k].Ticket;
+                    if (!_used[ticket])
                     {
-                        _bucket[m++] = _entries[k].Ticket;
+                        // Copied in sorted order, so the scans below read memory in sequence.
+                        _bucket[m] = ticket;
+                        _sortedSkills[m] = _entries[k].Skill;
+                        _sortedTolerances[m] = _tolerance[ticket];
+                        _sortedParties[m] = parties[ticket];
+                        m++;
                     }
                 }
 
@@ -275,7 +291,6 @@ internal static class SkillWindowSelection
         private void MatchBucket(int m, int region)
         {
             var skills = _pool.Skills;
-            var parties = _pool.PartySizes;
             for (var k = 0; k < m; k++)
             {
                 _next[k] = k + 1;
@@ -284,7 +299,7 @@ internal static class SkillWindowSelection
 
             for (var a = 0; a < m; a = _next[a])
             {
-                if (!TryComplete(a, m, skills, parties))
+                if (!TryComplete(a, m))
                 {
                     continue;
                 }
@@ -307,30 +322,30 @@ internal static class SkillWindowSelection
             }
         }
 
-        private bool TryComplete(int a, int m, ReadOnlySpan<double> skills, ReadOnlySpan<int> parties)
+        private bool TryComplete(int a, int m)
         {
             var anchor = _bucket[a];
             _positions[0] = a;
-            if (_completion.Start(anchor, parties[anchor]))
+            if (_completion.Start(anchor, _sortedParties[a]))
             {
                 return true;
             }
 
-            var low = skills[anchor];
-            var cap = _tolerance[anchor];
+            var low = _sortedSkills[a];
+            var cap = _sortedTolerances[a];
             var minTolerance = cap;
             var scanned = 0;
             for (var c = _next[a]; c < m && scanned < _scanLimit; c = _next[c])
             {
-                var ticket = _bucket[c];
-                var spread = skills[ticket] - low;
+                var spread = _sortedSkills[c] - low;
                 if (!(spread <= cap))
                 {
                     return false;
                 }
 
                 scanned++;
-                if (!(spread <= _tolerance[ticket]))
+                var tolerance = _sortedTolerances[c];
+                if (!(spread <= tolerance))
                 {
                     continue;
                 }
@@ -361,8 +376,8 @@ internal static class SkillWindowSelection
                 }
 
                 _positions[_completion.Count] = c;
-                minTolerance = Math.Min(minTolerance, _tolerance[ticket]);
-                if (_completion.Add(ticket, parties[ticket]))
+                minTolerance = Math.Min(minTolerance, tolerance);
+                if (_completion.Add(_bucket[c], _sortedParties[c]))
                 {
                     return true;
                 }
