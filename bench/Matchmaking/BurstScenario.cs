@@ -23,6 +23,7 @@ internal static class BurstScenario
         })
         {
             var rules = Contenders.Rules(skill, algorithm);
+            Contenders.SettleHeap();
             IReadOnlyList<ProposedMatch> matches = [];
             for (var w = 0; w < 3; w++)
             {

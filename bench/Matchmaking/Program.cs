@@ -4,10 +4,10 @@ using GameBackend.Bench.Matchmaking;
 using GameBackend.Core.Matchmaking.Matching;
 
 // Scenarios of ../shared/bench/matchmaking-scenarios.md. Arguments: any of s1 s2 s3 scaling bdn (default: s1 s2 s3
-// scaling); "--repeats N" for S1's timed repeats (default 50); "--preferred I,S,E" / "--preferred-sparse I,S,E" for
+// scaling); "--repeats N" for S1's timed repeats (default 100); "--preferred I,S,E" / "--preferred-sparse I,S,E" for
 // the preferred spread (I + S every E ticks of the longest wait) of the "+ hold-back" contenders in S2 and S2-sparse;
 // s2sweep tries preferred spreads (--sweep-initial, --sweep-step, --sweep-per-tick: comma-separated lists).
-var repeats = (int)Option("--repeats", 50);
+var repeats = (int)Option("--repeats", 100);
 var dense = Preferred("--preferred", [50, 25, 1]);
 var sparse = Preferred("--preferred-sparse", [50, 3, 1]);
 var scenarios = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !double.TryParse(a, out _)).ToHashSet();

@@ -25,6 +25,7 @@ internal static class ScalingScenario
             })
             {
                 var rules = Contenders.Rules(skill, algorithm);
+            Contenders.SettleHeap();
                 var matches = matcher.FindMatches(pool, rules);
                 var times = new List<double>();
                 for (var r = 0; r < (n >= 1_000_000 ? 5 : 15); r++)
