@@ -90,6 +90,7 @@ internal static class SkillWindowSelection
         private readonly TeamSplitter _splitter;
         private readonly int[] _windowSizes;
         private readonly double[] _windowSkills;
+        private readonly int[] _splitTeams;
         private Entry[] _entries;
         private readonly int[] _bucket;
         private readonly double[] _sortedSkills;
@@ -119,6 +120,7 @@ internal static class SkillWindowSelection
             _splitter = new TeamSplitter(rules.TeamCount, rules.TeamSize);
             _windowSizes = new int[_matchSize];
             _windowSkills = new double[_matchSize];
+            _splitTeams = new int[_matchSize];
             _entries = ArrayPool<Entry>.Shared.Rent(n);
             _bucket = ArrayPool<int>.Shared.Rent(n);
             _sortedSkills = ArrayPool<double>.Shared.Rent(n);
@@ -459,13 +461,18 @@ internal static class SkillWindowSelection
                 i++;
             }
 
+            // The completion's split is valid; the splitter replaces it with a better one. Should the splitter's
+            // heuristics (three or more teams, large matches) find none, the completion's split stands.
             var sizes = _windowSizes.AsSpan(0, length);
             var teamSkills = _windowSkills.AsSpan(0, length);
-            var split = _balanceTeams ? _splitter.Balance(sizes, teamSkills, teams) : _splitter.Fill(sizes, teamSkills, teams);
-            if (!split)
+            var split = _splitTeams.AsSpan(0, length);
+            if (_balanceTeams ? _splitter.Balance(sizes, teamSkills, split) : _splitter.Fill(sizes, teamSkills, split))
             {
-                // The completion found a split, so both splitters find one too; this guards the invariant, not a real path.
-                throw new InvalidOperationException("A complete match could not be split into teams.");
+                split.CopyTo(teams);
+            }
+            else if (_balanceTeams)
+            {
+                _splitter.ImproveBySwaps(sizes, teamSkills, teams);
             }
 
             _matches.Add(new ProposedMatch(_latencyLimit is null ? -1 : region, tickets, teams));

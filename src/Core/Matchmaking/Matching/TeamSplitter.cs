@@ -292,7 +292,8 @@ internal sealed class TeamSplitter
         }
     }
 
-    private void ImproveBySwaps(ReadOnlySpan<int> sizes, ReadOnlySpan<double> skills, Span<int> teams)
+    /// <summary>Narrows the gap of a valid split by swapping equal-sized parties between teams, best swap first, while any swap helps (at most 64 rounds).</summary>
+    public void ImproveBySwaps(ReadOnlySpan<int> sizes, ReadOnlySpan<double> skills, Span<int> teams)
     {
         var n = sizes.Length;
         _sums.AsSpan().Clear();
