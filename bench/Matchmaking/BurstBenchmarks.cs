@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using GameBackend.Core.Matchmaking.Matching;
 
 namespace GameBackend.Bench.Matchmaking;
@@ -38,7 +39,8 @@ public class BurstBenchmarks
     {
         public Config()
         {
-            AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(15).WithLaunchCount(1));
+            // In-process: no separate benchmark project to build on a 2-core machine shared with other builds.
+            AddJob(Job.Default.WithWarmupCount(5).WithIterationCount(15).WithLaunchCount(1).WithToolchain(InProcessEmitToolchain.Instance));
             AddColumn(StatisticColumn.P95);
         }
     }
