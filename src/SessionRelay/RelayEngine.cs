@@ -23,7 +23,7 @@ internal sealed unsafe class RelayEngine
     private readonly TimeProvider _time;
     private readonly RelayMetrics _metrics;
     private readonly TitleLoads _loads;
-    private readonly ConcurrentQueue<RelaySessionEvent> _events;
+    private readonly ConcurrentQueue<SessionLifecycleEvent> _events;
     private readonly Action<UInt128> _keyMiss;
     private readonly SendQueue _send;
 
@@ -58,6 +58,7 @@ internal sealed unsafe class RelayEngine
 
     private bool _draining;
     private long _drainDeadline;
+    private long _drainAcceptUntil;
 
     public RelayEngine(
         RelayOptions options,
@@ -65,7 +66,7 @@ internal sealed unsafe class RelayEngine
         TimeProvider time,
         RelayMetrics metrics,
         TitleLoads loads,
-        ConcurrentQueue<RelaySessionEvent> events,
+        ConcurrentQueue<SessionLifecycleEvent> events,
         Action<UInt128> keyMiss,
         int sendCapacity)
     {
@@ -116,6 +117,9 @@ internal sealed unsafe class RelayEngine
     public SendQueue Outgoing => _send;
 
     public bool Draining => _draining;
+
+    /// <summary>Draining, and past the window in which new sessions are still taken: an empty relay may stop now.</summary>
+    public bool MayStopWhenEmpty => _draining && _now >= _drainAcceptUntil;
 
     public int SessionCount => _bySession.Count;
 
@@ -368,7 +372,7 @@ internal sealed unsafe class RelayEngine
         }
         else
         {
-            if (_draining)
+            if (_draining && _now >= _drainAcceptUntil)
             {
                 Refuse(datagram, from, RefusalReason.Draining);
                 return;
@@ -385,6 +389,13 @@ internal sealed unsafe class RelayEngine
 
         var memberIndex = AddMember(sessionIndex, slot, playerId, from);
         WriteJoined(datagram, from, memberIndex);
+        if (_draining)
+        {
+            // Joined during the drain: the member has not had the CLOSING the others got when it began.
+            var notice = TakeNoticeBuffer(RelayProtocol.ClosingLength);
+            WriteClosing(notice, ClosingReason.Draining, SecondsUntil(_drainDeadline));
+            Enqueue(notice, RelayProtocol.ClosingLength, from);
+        }
     }
 
     private int StartSession(UInt128 sessionId, UInt128 titleId)
@@ -406,7 +417,7 @@ internal sealed unsafe class RelayEngine
         load.SessionCount++;
         _metrics.SessionsStartedCount++;
         _metrics.SessionGauge = _bySession.Count;
-        Publish(new RelaySessionEvent(RelaySessionEvent.Started, RelayKeyRing.FormatId(titleId), RelayKeyRing.FormatId(sessionId), _sessions[index].StartedWall, 1, 0));
+        Publish(new SessionLifecycleEvent(SessionLifecycleEvent.Started, RelayKeyRing.FormatId(titleId), RelayKeyRing.FormatId(sessionId), _sessions[index].StartedWall, 1, 0));
         return index;
     }
 
@@ -522,18 +533,25 @@ internal sealed unsafe class RelayEngine
         _metrics.SessionsEndedCount++;
         _metrics.SessionGauge = _bySession.Count;
         var duration = (_now - session.StartedAt) / (double)_ticksPerSecond;
-        Publish(new RelaySessionEvent(RelaySessionEvent.Ended, RelayKeyRing.FormatId(session.TitleId), RelayKeyRing.FormatId(session.Id), _time.GetUtcNow(), session.PeakMembers, Math.Round(duration, 3)));
+        Publish(new SessionLifecycleEvent(SessionLifecycleEvent.Ended, RelayKeyRing.FormatId(session.TitleId), RelayKeyRing.FormatId(session.Id), _time.GetUtcNow(), session.PeakMembers, Math.Round(duration, 3)));
         session.Load = null;
     }
 
     private void SendClosing(int sessionIndex, ClosingReason reason, int secondsLeft)
     {
         var notice = TakeNoticeBuffer(RelayProtocol.ClosingLength);
+        WriteClosing(notice, reason, secondsLeft);
+        SendToEach(sessionIndex, _sessions[sessionIndex].Occupied, notice, RelayProtocol.ClosingLength);
+    }
+
+    private static void WriteClosing(byte* notice, ClosingReason reason, int secondsLeft)
+    {
         WriteHeader(notice, RelayProtocol.Closing);
         notice[4] = (byte)reason;
         BinaryPrimitives.WriteUInt16BigEndian(new Span<byte>(notice + 5, 2), (ushort)Math.Clamp(secondsLeft, 0, ushort.MaxValue));
-        SendToEach(sessionIndex, _sessions[sessionIndex].Occupied, notice, RelayProtocol.ClosingLength);
     }
+
+    private int SecondsUntil(long timestamp) => (int)Math.Ceiling(Math.Max(0, timestamp - _now) / (double)_ticksPerSecond);
 
     /// <summary>
     /// Timers: idle members, expired sessions, the drain. Called by the loop about ten times a second, so a removal
@@ -563,6 +581,7 @@ internal sealed unsafe class RelayEngine
         {
             _draining = true;
             _drainDeadline = _now + (long)(_options.DrainSeconds * _ticksPerSecond);
+            _drainAcceptUntil = _now + (long)(Math.Min(_options.DrainAcceptSeconds, _options.DrainSeconds) * _ticksPerSecond);
             for (var i = 0; i < _sessionHighWater; i++)
             {
                 if (_sessions[i].InUse)
@@ -686,7 +705,7 @@ internal sealed unsafe class RelayEngine
         _send.Add(data, length, to);
     }
 
-    private void Publish(RelaySessionEvent sessionEvent)
+    private void Publish(SessionLifecycleEvent sessionEvent)
     {
         if (_events.Count >= 100_000)
         {

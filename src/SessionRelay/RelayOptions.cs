@@ -43,6 +43,14 @@ public sealed class RelayOptions
     /// <summary>How long a draining relay lets its sessions run before it closes them and stops.</summary>
     public double DrainSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// For this long after a drain begins (at most <see cref="DrainSeconds"/>), JOINs may still start sessions, and the
+    /// relay stays up at least this long: the backend may have allocated matches here just before it heard of the
+    /// drain (its registry is cached for a second, heartbeats come every few seconds), and a matched group refused by
+    /// its relay has no other place to play. 0 refuses new sessions from the first moment.
+    /// </summary>
+    public double DrainAcceptSeconds { get; set; } = 10;
+
     /// <summary>Datagrams taken per receive call (recvmmsg batch).</summary>
     public int BatchSize { get; set; } = 64;
 
@@ -121,6 +129,14 @@ public sealed class RelayOptionsValidator : IValidateOptions<RelayOptions>
         Check(failures, options.MemberPacketsPerSecond is >= 0 and <= 65535, "Relay:MemberPacketsPerSecond must be 0 (no cap) to 65535.");
         Check(failures, options.MemberBytesPerSecond >= 0, "Relay:MemberBytesPerSecond must be 0 (no cap) or more.");
         Check(failures, options.DrainSeconds is >= 0 and <= 86400, "Relay:DrainSeconds must be 0 to 86400.");
+        Check(failures, options.DrainAcceptSeconds is >= 0 and <= 3600, "Relay:DrainAcceptSeconds must be 0 to 3600.");
+        Check(failures, IsRegistryId(options.RelayId), "Relay:RelayId must be 1–64 characters of a–z, 0–9, '_' and '-'.");
+        Check(failures, IsRegistryId(options.Region), "Relay:Region must be 1–64 characters of a–z, 0–9, '_' and '-'.");
+        var hasBackend = !string.IsNullOrEmpty(options.BackendUrl);
+        var advertised = string.IsNullOrEmpty(options.PublicEndpoint) ? options.Endpoint : options.PublicEndpoint;
+        Check(failures, !hasBackend || !IPEndPoint.TryParse(advertised ?? "", out var advertisedEndpoint)
+                || (!advertisedEndpoint.Address.Equals(IPAddress.Any) && !advertisedEndpoint.Address.Equals(IPAddress.IPv6Any) && advertisedEndpoint.Port != 0),
+            "Relay:PublicEndpoint (host:port clients can reach) is required with Relay:BackendUrl when the relay binds 0.0.0.0, [::] or port 0.");
         Check(failures, options.BatchSize is >= 1 and <= 1024, "Relay:BatchSize must be 1 to 1024.");
         Check(failures, options.Transport is "auto" or "batched" or "socket", "Relay:Transport must be \"auto\", \"batched\" or \"socket\".");
         Check(failures, options.HeartbeatSeconds is >= 0.1 and <= 3600, "Relay:HeartbeatSeconds must be 0.1 to 3600.");
@@ -144,6 +160,10 @@ public sealed class RelayOptionsValidator : IValidateOptions<RelayOptions>
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    /// <summary>The registry's rule for relay ids and regions (docs/relays.md).</summary>
+    private static bool IsRegistryId(string? id) =>
+        id is { Length: >= 1 and <= 64 } && id.AsSpan().IndexOfAnyExcept("abcdefghijklmnopqrstuvwxyz0123456789_-") < 0;
 
     private static void Check(List<string> failures, bool ok, string message)
     {

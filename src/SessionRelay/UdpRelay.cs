@@ -15,7 +15,7 @@ public sealed class UdpRelay : IDisposable
     private readonly RelayOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly ConcurrentQueue<RelaySessionEvent> _events = new();
+    private readonly ConcurrentQueue<SessionLifecycleEvent> _events = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _missLock = new();
@@ -123,7 +123,7 @@ public sealed class UdpRelay : IDisposable
     }
 
     /// <summary>Takes the session lifecycle events queued since the last call.</summary>
-    public bool TryTakeEvent(out RelaySessionEvent sessionEvent) => _events.TryDequeue(out sessionEvent!);
+    public bool TryTakeEvent(out SessionLifecycleEvent sessionEvent) => _events.TryDequeue(out sessionEvent!);
 
     /// <summary>Titles whose JOINs named a key this relay does not hold, since the last call.</summary>
     public UInt128[] TakeKeyMisses()
@@ -203,7 +203,7 @@ public sealed class UdpRelay : IDisposable
                     {
                         nextTimers = now + timerInterval;
                         engine.RunTimers(drainRequested);
-                        if (engine.Draining && engine.SessionCount == 0)
+                        if (engine.MayStopWhenEmpty && engine.SessionCount == 0)
                         {
                             _drained.TrySetResult();
                         }

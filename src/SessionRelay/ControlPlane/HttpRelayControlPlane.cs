@@ -35,7 +35,7 @@ public sealed class HttpRelayControlPlane : IRelayControlPlane, IDisposable
         _time = time ?? throw new ArgumentNullException(nameof(time));
     }
 
-    public async Task<RelayHeartbeatAnswer> HeartbeatAsync(RelayHeartbeat heartbeat, IReadOnlyList<RelayKey> keys, CancellationToken cancellationToken)
+    public async Task<HeartbeatAnswer> HeartbeatAsync(HeartbeatReport heartbeat, IReadOnlyList<RelayKey> keys, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(heartbeat);
         ArgumentNullException.ThrowIfNull(keys);
@@ -123,7 +123,7 @@ public sealed class HttpRelayControlPlane : IRelayControlPlane, IDisposable
         return ordered;
     }
 
-    private static HeartbeatBody ToWire(RelayHeartbeat heartbeat)
+    private static HeartbeatBody ToWire(HeartbeatReport heartbeat)
     {
         var events = new List<HeartbeatEvent>(heartbeat.Events.Count);
         foreach (var e in heartbeat.Events)
@@ -135,7 +135,7 @@ public sealed class HttpRelayControlPlane : IRelayControlPlane, IDisposable
             heartbeat.Sessions, heartbeat.Members, heartbeat.Version, heartbeat.Draining, events);
     }
 
-    private static RelayHeartbeatAnswer FromWire(HeartbeatAnswerBody answer)
+    private static HeartbeatAnswer FromWire(HeartbeatAnswerBody answer)
     {
         var keys = new List<RelayKey>();
         foreach (var key in answer.RelayKeys ?? [])
@@ -146,7 +146,7 @@ public sealed class HttpRelayControlPlane : IRelayControlPlane, IDisposable
             }
         }
 
-        return new RelayHeartbeatAnswer(keys, answer.HeartbeatSeconds is > 0 and <= 3600 ? answer.HeartbeatSeconds : 5);
+        return new HeartbeatAnswer(keys, answer.HeartbeatSeconds is > 0 and <= 3600 ? answer.HeartbeatSeconds : 5);
     }
 }
 
@@ -155,9 +155,9 @@ internal sealed record HeartbeatBody(
     string Region,
     string Endpoint,
     int Capacity,
-    double Load,
-    long Sessions,
-    long Members,
+    int Load,
+    int Sessions,
+    int Members,
     string Version,
     bool Draining,
     IReadOnlyList<HeartbeatEvent> Events);

@@ -5,28 +5,29 @@ namespace GameBackend.SessionRelay.ControlPlane;
 /// <param name="RelayId">Stable id of this relay in the registry.</param>
 /// <param name="Region">Where the relay runs; matches are allocated within a region.</param>
 /// <param name="Endpoint">The public UDP <c>host:port</c> clients send to.</param>
-/// <param name="Capacity">Members this relay can hold at once (across titles).</param>
-/// <param name="Load">Members now / capacity, 0–1, across titles: what allocation balances on.</param>
+/// <param name="Capacity">Sessions this relay can hold at once, across titles (<see cref="RelayOptions.MaxSessions"/>).</param>
+/// <param name="Load">Sessions open now, across titles. Sessions are the unit because the registry counts each match it
+/// allocates as one unit of load until the next heartbeat (docs/relays.md).</param>
 /// <param name="Sessions">This title's sessions on this relay now.</param>
 /// <param name="Members">This title's members on this relay now.</param>
 /// <param name="Version">The relay's build version.</param>
 /// <param name="Draining">True once the relay takes no new sessions: allocate nothing more here.</param>
 /// <param name="Events">Session lifecycle events of this title since the last accepted heartbeat (at most 1000).</param>
-public sealed record RelayHeartbeat(
+public sealed record HeartbeatReport(
     string TitleId,
     string RelayId,
     string Region,
     string Endpoint,
     int Capacity,
-    double Load,
-    long Sessions,
-    long Members,
+    int Load,
+    int Sessions,
+    int Members,
     string Version,
     bool Draining,
-    IReadOnlyList<RelaySessionEvent> Events);
+    IReadOnlyList<SessionLifecycleEvent> Events);
 
 /// <summary>The backend's answer: the title's active relay keys and when to beat next.</summary>
-public sealed record RelayHeartbeatAnswer(IReadOnlyList<RelayKey> RelayKeys, double HeartbeatSeconds);
+public sealed record HeartbeatAnswer(IReadOnlyList<RelayKey> RelayKeys, double HeartbeatSeconds);
 
 /// <summary>
 /// The backend as a relay sees it: where heartbeats (registration, load, draining, session events) go and where
@@ -40,7 +41,7 @@ public interface IRelayControlPlane
     /// Throws <see cref="RelayControlPlaneException"/> (or an I/O exception) when the backend did not accept it; the
     /// relay then keeps its keys and events and tries again at the next beat.
     /// </summary>
-    Task<RelayHeartbeatAnswer> HeartbeatAsync(RelayHeartbeat heartbeat, IReadOnlyList<RelayKey> keys, CancellationToken cancellationToken);
+    Task<HeartbeatAnswer> HeartbeatAsync(HeartbeatReport heartbeat, IReadOnlyList<RelayKey> keys, CancellationToken cancellationToken);
 }
 
 /// <summary>The backend refused or could not take a heartbeat.</summary>
@@ -64,6 +65,6 @@ public sealed class RelayControlPlaneException : Exception
 /// <summary>No backend: the relay runs on its configured keys and sends nothing (a relay without BackendUrl).</summary>
 public sealed class NoRelayControlPlane : IRelayControlPlane
 {
-    public Task<RelayHeartbeatAnswer> HeartbeatAsync(RelayHeartbeat heartbeat, IReadOnlyList<RelayKey> keys, CancellationToken cancellationToken) =>
-        Task.FromException<RelayHeartbeatAnswer>(new RelayControlPlaneException("No control plane is configured."));
+    public Task<HeartbeatAnswer> HeartbeatAsync(HeartbeatReport heartbeat, IReadOnlyList<RelayKey> keys, CancellationToken cancellationToken) =>
+        Task.FromException<HeartbeatAnswer>(new RelayControlPlaneException("No control plane is configured."));
 }

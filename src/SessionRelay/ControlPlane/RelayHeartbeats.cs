@@ -16,13 +16,14 @@ public sealed class RelayHeartbeats
     /// <summary>Per title, events kept while the backend is unreachable; older ones are dropped past this.</summary>
     public const int MaxPendingEventsPerTitle = 20_000;
 
-    private static readonly string RelayVersion =
-        typeof(RelayHeartbeats).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+    /// <summary>The build's informational version, cut to what the registry accepts (1–64 printable ASCII, no spaces).</summary>
+    public static readonly string RelayVersion = CleanVersion(
+        typeof(RelayHeartbeats).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion);
 
     private readonly UdpRelay _relay;
     private readonly IRelayControlPlane _controlPlane;
     private readonly ILogger _logger;
-    private readonly Dictionary<UInt128, List<RelaySessionEvent>> _pending = [];
+    private readonly Dictionary<UInt128, List<SessionLifecycleEvent>> _pending = [];
     private readonly HashSet<UInt128> _discovered = [];
     private TimeSpan _period;
 
@@ -112,15 +113,15 @@ public sealed class RelayHeartbeats
         var events = pending is null ? [] : pending.GetRange(0, Math.Min(pending.Count, MaxEventsPerHeartbeat));
         var options = _relay.Options;
         var load = _relay.Loads.Find(titleId);
-        var heartbeat = new RelayHeartbeat(
+        var heartbeat = new HeartbeatReport(
             id,
             options.RelayId,
             options.Region,
             PublicEndpoint(),
-            options.MaxMembers,
-            Math.Round(_relay.Metrics.Members / (double)options.MaxMembers, 4),
-            load?.Sessions ?? 0,
-            load?.Members ?? 0,
+            options.MaxSessions,
+            (int)_relay.Metrics.Sessions,
+            (int)(load?.Sessions ?? 0),
+            (int)(load?.Members ?? 0),
             RelayVersion,
             _relay.IsDraining,
             events);
@@ -195,6 +196,12 @@ public sealed class RelayHeartbeats
                 Log.EventsDropped(_logger, sessionEvent.TitleId, excess);
             }
         }
+    }
+
+    private static string CleanVersion(string? version)
+    {
+        var clean = new string((version ?? "").Where(c => c is > ' ' and <= '~').Take(64).ToArray());
+        return clean.Length > 0 ? clean : "0.0.0";
     }
 
     private static bool SameKeys(IReadOnlyList<RelayKey> a, IReadOnlyList<RelayKey> b)

@@ -19,13 +19,14 @@ public static class RelayOperationsEndpoints
         return endpoints;
     }
 
-    private static Results<Ok<string>, ProblemHttpResult> Health(UdpRelay relay) =>
-        relay.IsRunning ? TypedResults.Ok("ok") : TypedResults.Problem("The relay's receive loop is not running.", statusCode: 503);
+    // Plain text, not JSON: probes read the status code, and text needs no serializer metadata under Native AOT.
+    private static ContentHttpResult Health(UdpRelay relay) =>
+        relay.IsRunning ? TypedResults.Text("ok\n") : TypedResults.Text("the receive loop is not running\n", statusCode: 503);
 
-    private static Results<Ok<string>, ProblemHttpResult> Ready(UdpRelay relay) =>
+    private static ContentHttpResult Ready(UdpRelay relay) =>
         relay.IsRunning && !relay.IsDraining
-            ? TypedResults.Ok("ready")
-            : TypedResults.Problem(relay.IsDraining ? "The relay is draining." : "The relay is not running.", statusCode: 503);
+            ? TypedResults.Text("ready\n")
+            : TypedResults.Text(relay.IsDraining ? "draining\n" : "not running\n", statusCode: 503);
 
     private static ContentHttpResult Metrics(UdpRelay relay) =>
         TypedResults.Text(relay.Metrics.ToPrometheusText(relay.IsDraining), MetricsContentType);

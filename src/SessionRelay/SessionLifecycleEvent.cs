@@ -9,7 +9,7 @@ namespace GameBackend.SessionRelay;
 /// <param name="Time">When it happened (UTC).</param>
 /// <param name="DurationSeconds">At the end, how long the session ran; 0 at start.</param>
 /// <param name="Members">At start, the first member (1); at the end, the most members the session held at once.</param>
-public sealed record RelaySessionEvent(string Name, string TitleId, string SessionId, DateTimeOffset Time, int Members, double DurationSeconds)
+public sealed record SessionLifecycleEvent(string Name, string TitleId, string SessionId, DateTimeOffset Time, int Members, double DurationSeconds)
 {
     public const string Started = "session_started";
     public const string Ended = "session_ended";
