@@ -16,13 +16,13 @@ namespace GameBackend.Hosts.Local;
 /// </summary>
 internal sealed class LocalRelayControlPlane(TitleService titles, IEventBus events, TimeProvider time) : IRelayControlPlane
 {
-    public async Task<RelayHeartbeatAnswer> HeartbeatAsync(RelayHeartbeat heartbeat, IReadOnlyList<RelayKey> keys, CancellationToken cancellationToken)
+    public async Task<HeartbeatAnswer> HeartbeatAsync(HeartbeatReport heartbeat, IReadOnlyList<RelayKey> keys, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(heartbeat);
         var title = await titles.EnsureRelayKeyAsync(heartbeat.TitleId, cancellationToken);
         if (!title.IsSuccess)
         {
-            return new RelayHeartbeatAnswer([], HeartbeatSeconds);
+            return new HeartbeatAnswer([], HeartbeatSeconds);
         }
 
         if (heartbeat.Events.Count > 0)
@@ -49,7 +49,7 @@ internal sealed class LocalRelayControlPlane(TitleService titles, IEventBus even
             }
         }
 
-        return new RelayHeartbeatAnswer(active, HeartbeatSeconds);
+        return new HeartbeatAnswer(active, HeartbeatSeconds);
     }
 
     /// <summary>In process, a heartbeat costs a cached title read; five seconds bounds how long a rotated-out key lingers.</summary>

@@ -30,6 +30,7 @@ builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
         ["GameBackend:Relay:DiscoverTitles"] = "true",
         ["GameBackend:Relay:Required"] = "false",
         ["GameBackend:Relay:DrainSeconds"] = "5",
+        ["GameBackend:Relay:DrainAcceptSeconds"] = "0",
     },
 });
 
