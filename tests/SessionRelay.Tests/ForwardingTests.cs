@@ -122,7 +122,7 @@ public sealed class ForwardingTests
     }
 
     [Fact]
-    public void A_member_over_its_packet_cap_is_cut_to_the_cap()
+    public async Task A_member_over_its_packet_cap_is_cut_to_the_cap()
     {
         using var relay = new RelayHarness(o => o.MemberPacketsPerSecond = 20);
         var session = RelayHarness.NewId();
@@ -132,14 +132,17 @@ public sealed class ForwardingTests
         b.JoinOrFail(relay.Token(session, RelayHarness.NewId(), 1));
         a.Drain(100);
 
+        var sending = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < 100; i++)
         {
             b.SendData(0, [(byte)i]);
         }
 
+        // The one-second burst, plus what refilled while sending (a loaded machine may take a while to send 100).
+        var refill = (int)Math.Ceiling(sending.Elapsed.TotalSeconds * 20) + 1;
         var delivered = a.Drain(300).Count(d => d[3] == RelayProtocol.Deliver);
-        Assert.InRange(delivered, 20, 24); // the one-second burst, plus what refilled while sending
-        Assert.InRange(relay.Metrics.Drops(DropReason.RateLimited), 76, 80);
+        Assert.InRange(delivered, 20, 20 + refill);
+        await RelayHarness.Eventually(() => relay.Metrics.Drops(DropReason.RateLimited) == 100 - delivered, "the rest dropped as rate_limited");
     }
 
     [Fact]
@@ -154,13 +157,15 @@ public sealed class ForwardingTests
         a.Drain(100);
 
         var payload = new byte[987]; // 1000-byte datagrams
+        var sending = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < 30; i++)
         {
             b.SendData(0, payload);
         }
 
+        var refill = (int)Math.Ceiling(sending.Elapsed.TotalSeconds * 10) + 1;
         var delivered = a.Drain(300).Count(d => d[3] == RelayProtocol.Deliver);
-        Assert.InRange(delivered, 10, 11);
+        Assert.InRange(delivered, 10, 10 + refill);
         Assert.True(relay.Metrics.Drops(DropReason.RateLimited) >= 19);
     }
 

@@ -53,12 +53,15 @@ public sealed class HeartbeatTests
         Assert.Equal("relay-eu-1", root.GetProperty("relayId").GetString());
         Assert.Equal("eu-west", root.GetProperty("region").GetString());
         Assert.Equal("203.0.113.7:7777", root.GetProperty("endpoint").GetString());
-        Assert.Equal(1024, root.GetProperty("capacity").GetInt32());
-        Assert.Equal(0, root.GetProperty("load").GetDouble());
+        Assert.Equal(256, root.GetProperty("capacity").GetInt32()); // sessions: the unit the registry counts allocations in
+        Assert.Equal(0, root.GetProperty("load").GetInt32());
         Assert.Equal(0, root.GetProperty("sessions").GetInt64());
         Assert.Equal(0, root.GetProperty("members").GetInt64());
         Assert.False(root.GetProperty("draining").GetBoolean());
-        Assert.False(string.IsNullOrEmpty(root.GetProperty("version").GetString()));
+        Assert.Matches("^[!-~]{1,64}$", root.GetProperty("version").GetString());
+        Assert.Equal(
+            ["relayId", "region", "endpoint", "capacity", "load", "sessions", "members", "version", "draining", "events"],
+            root.EnumerateObject().Select(p => p.Name));
         var events = root.GetProperty("events").EnumerateArray().ToList();
         Assert.Equal(["session_started", "session_ended"], events.Select(e => e.GetProperty("name").GetString()));
         Assert.All(events, e => Assert.Equal(session, e.GetProperty("sessionId").GetString()));

@@ -25,6 +25,7 @@ internal sealed class RelayHarness : IDisposable
             MemberPacketsPerSecond = 0,
             MemberBytesPerSecond = 0,
             DrainSeconds = 30,
+            DrainAcceptSeconds = 0,
             SocketBufferBytes = 4 << 20,
         };
         configure?.Invoke(Options);
@@ -106,7 +107,7 @@ internal sealed class RelayTestClient : IDisposable
     public void Send(ReadOnlySpan<byte> datagram) => _socket.SendTo(datagram, SocketFlags.None, _relay);
 
     /// <summary>The next datagram from the relay, or null after the timeout. Datagrams from anyone else fail the test.</summary>
-    public byte[]? Receive(int timeoutMs = 1000)
+    public byte[]? Receive(int timeoutMs = 3000)
     {
         if (!_socket.Poll(timeoutMs * 1000, SelectMode.SelectRead))
         {
@@ -120,7 +121,7 @@ internal sealed class RelayTestClient : IDisposable
     }
 
     /// <summary>The next datagram of one type, skipping notices of other types.</summary>
-    public byte[]? ReceiveType(byte type, int timeoutMs = 1000)
+    public byte[]? ReceiveType(byte type, int timeoutMs = 3000)
     {
         var deadline = Environment.TickCount64 + timeoutMs;
         while (Environment.TickCount64 < deadline)
@@ -161,7 +162,7 @@ internal sealed class RelayTestClient : IDisposable
     }
 
     /// <summary>Sends JOIN and returns the answer (JOINED or REFUSED), or null when the relay stays silent.</summary>
-    public byte[]? Join(byte[] token, int timeoutMs = 1000)
+    public byte[]? Join(byte[] token, int timeoutMs = 3000)
     {
         Send(JoinDatagram(token));
         var answer = ReceiveAnswer(timeoutMs);
