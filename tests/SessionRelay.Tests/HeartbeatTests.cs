@@ -54,7 +54,7 @@ public sealed class HeartbeatTests
         Assert.Equal("eu-west", root.GetProperty("region").GetString());
         Assert.Equal("203.0.113.7:7777", root.GetProperty("endpoint").GetString());
         Assert.Equal(256, root.GetProperty("capacity").GetInt32()); // sessions: the unit the registry counts allocations in
-        Assert.Equal(0, root.GetProperty("load").GetInt32());
+        Assert.Equal(0, root.GetProperty("load").GetDouble());
         Assert.Equal(0, root.GetProperty("sessions").GetInt64());
         Assert.Equal(0, root.GetProperty("members").GetInt64());
         Assert.False(root.GetProperty("draining").GetBoolean());

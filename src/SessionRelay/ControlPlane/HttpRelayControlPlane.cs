@@ -1,12 +1,9 @@
-using System.Buffers.Text;
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using GameBackend.Core.Sessions;
 
 namespace GameBackend.SessionRelay.ControlPlane;
 
@@ -76,26 +73,15 @@ public sealed class HttpRelayControlPlane : IRelayControlPlane, IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    /// <summary>The signature header value: exposed so tests (and the registry's tests) can check the contract.</summary>
-    public static string Signature(string keyId, ReadOnlySpan<byte> secret, string timestamp, ReadOnlySpan<byte> body)
-    {
-        ArgumentNullException.ThrowIfNull(keyId);
-        ArgumentNullException.ThrowIfNull(timestamp);
-        var prefix = Encoding.UTF8.GetBytes(timestamp + "\n");
-        var signed = new byte[prefix.Length + body.Length];
-        prefix.CopyTo(signed, 0);
-        body.CopyTo(signed.AsSpan(prefix.Length));
-        return keyId + ":" + Base64Url.EncodeToString(HMACSHA256.HashData(secret, signed));
-    }
-
     private HttpRequestMessage Sign(string titleId, RelayKey key, byte[] body)
     {
-        var timestamp = _time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        // The backend's own signing code (Core), so the two sides cannot drift apart.
+        var timestamp = RelaySignature.TimestampText(_time.GetUtcNow());
         var request = new HttpRequestMessage(HttpMethod.Post, Path) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Add("X-Relay-Title", titleId);
-        request.Headers.Add("X-Relay-Timestamp", timestamp);
-        request.Headers.Add("X-Relay-Signature", Signature(key.KeyId, key.Secret, timestamp, body));
+        request.Headers.Add(RelaySignature.TitleHeader, titleId);
+        request.Headers.Add(RelaySignature.TimestampHeader, timestamp);
+        request.Headers.Add(RelaySignature.SignatureHeader, RelaySignature.Create(key.KeyId, key.Secret, timestamp, body));
         return request;
     }
 
@@ -155,7 +141,7 @@ internal sealed record HeartbeatBody(
     string Region,
     string Endpoint,
     int Capacity,
-    int Load,
+    double Load,
     int Sessions,
     int Members,
     string Version,

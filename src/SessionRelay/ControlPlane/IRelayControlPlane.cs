@@ -6,8 +6,8 @@ namespace GameBackend.SessionRelay.ControlPlane;
 /// <param name="Region">Where the relay runs; matches are allocated within a region.</param>
 /// <param name="Endpoint">The public UDP <c>host:port</c> clients send to.</param>
 /// <param name="Capacity">Sessions this relay can hold at once, across titles (<see cref="RelayOptions.MaxSessions"/>).</param>
-/// <param name="Load">Sessions open now, across titles. Sessions are the unit because the registry counts each match it
-/// allocates as one unit of load until the next heartbeat (docs/relays.md).</param>
+/// <param name="Load">Sessions open now, across titles (a number in <paramref name="Capacity"/>'s unit). Sessions are the
+/// unit because the registry counts each match it allocates as one unit of load until the next heartbeat (docs/relays.md).</param>
 /// <param name="Sessions">This title's sessions on this relay now.</param>
 /// <param name="Members">This title's members on this relay now.</param>
 /// <param name="Version">The relay's build version.</param>
@@ -19,7 +19,7 @@ public sealed record HeartbeatReport(
     string Region,
     string Endpoint,
     int Capacity,
-    int Load,
+    double Load,
     int Sessions,
     int Members,
     string Version,

@@ -2,7 +2,7 @@ using GameBackend.Core.Events;
 using GameBackend.SessionRelay;
 using GameBackend.SessionRelay.ControlPlane;
 using Microsoft.Extensions.DependencyInjection;
-using WireHeartbeat = GameBackend.SessionRelay.ControlPlane.RelayHeartbeat;
+using WireHeartbeat = GameBackend.SessionRelay.ControlPlane.HeartbeatReport;
 
 namespace GameBackend.Api.Tests.Sessions;
 
@@ -26,8 +26,8 @@ public sealed class RelayControlPlaneContractTests
         var answer = await controlPlane.HeartbeatAsync(
             new WireHeartbeat(title.Id, "relay-eu-1", "eu", "203.0.113.7:7777", 1024, 0.25, 1, 2, "1.0.0+abc", false,
             [
-                new RelaySessionEvent("session_started", title.Id, session, now.AddSeconds(-30), 2, 0),
-                new RelaySessionEvent("session_ended", title.Id, session, now, 0, 30),
+                new SessionLifecycleEvent("session_started", title.Id, session, now.AddSeconds(-30), 2, 0),
+                new SessionLifecycleEvent("session_ended", title.Id, session, now, 0, 30),
             ]),
             keys,
             CancellationToken.None);
