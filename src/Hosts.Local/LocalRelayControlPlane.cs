@@ -1,7 +1,4 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using GameBackend.Core.Common;
-using GameBackend.Core.Events;
+using GameBackend.Core.Sessions;
 using GameBackend.Core.Tenancy;
 using GameBackend.SessionRelay;
 using GameBackend.SessionRelay.ControlPlane;
@@ -9,12 +6,13 @@ using GameBackend.SessionRelay.ControlPlane;
 namespace GameBackend.Hosts.Local;
 
 /// <summary>
-/// The in-process relay's control plane: relay keys come straight from the title service (no HTTP, no configured
-/// secrets, so a title made through the API is served at once), and session lifecycle events go straight onto the
-/// event bus for analytics. A title id the store does not know gets an empty key list, which keeps the relay from
-/// serving it and costs a forger one point read per early heartbeat round at most.
+/// The in-process relay's control plane: the same registry the HTTP heartbeat route feeds (so matchmaking allocates
+/// to this relay, and its session events reach the event bus with the same ids), minus HTTP and signatures, and relay
+/// keys straight from the title service (no configured secrets, so a title made through the API is served at once).
+/// A title id the store does not know gets an empty key list, which keeps the relay from serving it and costs a forger
+/// one cached read per early heartbeat round at most.
 /// </summary>
-internal sealed class LocalRelayControlPlane(TitleService titles, IEventBus events, TimeProvider time) : IRelayControlPlane
+internal sealed class LocalRelayControlPlane(TitleService titles, RelayRegistry registry, TimeProvider time) : IRelayControlPlane
 {
     public async Task<HeartbeatAnswer> HeartbeatAsync(HeartbeatReport heartbeat, IReadOnlyList<RelayKey> keys, CancellationToken cancellationToken)
     {
@@ -22,22 +20,25 @@ internal sealed class LocalRelayControlPlane(TitleService titles, IEventBus even
         var title = await titles.EnsureRelayKeyAsync(heartbeat.TitleId, cancellationToken);
         if (!title.IsSuccess)
         {
-            return new HeartbeatAnswer([], HeartbeatSeconds);
+            return new HeartbeatAnswer([], RelayRegistry.HeartbeatInterval.TotalSeconds);
         }
 
-        if (heartbeat.Events.Count > 0)
+        var events = new List<RelaySessionEvent>(heartbeat.Events.Count);
+        foreach (var e in heartbeat.Events)
         {
-            var published = new List<BackendEvent>(heartbeat.Events.Count);
-            foreach (var e in heartbeat.Events)
-            {
-                var properties = JsonSerializer.SerializeToElement(
-                    new RelaySessionProperties(heartbeat.RelayId, e.Members, e.DurationSeconds),
-                    LocalRelayJsonContext.Default.RelaySessionProperties);
-                published.Add(new BackendEvent(heartbeat.TitleId, Ids.NewId(time), e.Name, e.Time, null, e.SessionId, properties));
-            }
+            events.Add(new RelaySessionEvent(e.Name, e.SessionId, e.Time, e.Members, e.Name == SessionLifecycleEvent.Started ? null : e.DurationSeconds));
+        }
 
-            // Throws when the bus is full; the relay keeps the events and sends them with the next heartbeat.
-            await events.PublishAsync(published, cancellationToken);
+        var registered = await registry.HeartbeatAsync(
+            heartbeat.TitleId,
+            new RelayHeartbeat(heartbeat.RelayId, heartbeat.Region, heartbeat.Endpoint, heartbeat.Capacity, heartbeat.Load,
+                heartbeat.Sessions, heartbeat.Members, heartbeat.Version, heartbeat.Draining, events),
+            time.GetUtcNow(),
+            cancellationToken);
+        if (!registered.IsSuccess)
+        {
+            // The relay keeps its events and sends them again with the next heartbeat.
+            throw new RelayControlPlaneException($"The registry refused the heartbeat: {registered.Error.Code} {registered.Error.Message}");
         }
 
         var active = new List<RelayKey>();
@@ -49,16 +50,6 @@ internal sealed class LocalRelayControlPlane(TitleService titles, IEventBus even
             }
         }
 
-        return new HeartbeatAnswer(active, HeartbeatSeconds);
+        return new HeartbeatAnswer(active, RelayRegistry.HeartbeatInterval.TotalSeconds);
     }
-
-    /// <summary>In process, a heartbeat costs a cached title read; five seconds bounds how long a rotated-out key lingers.</summary>
-    private const double HeartbeatSeconds = 5;
 }
-
-/// <summary>The properties of a session_started / session_ended event on the bus.</summary>
-internal sealed record RelaySessionProperties(string Relay, int Members, double DurationSeconds);
-
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
-[JsonSerializable(typeof(RelaySessionProperties))]
-internal sealed partial class LocalRelayJsonContext : JsonSerializerContext;

@@ -13,7 +13,8 @@ namespace GameBackend.SessionRelay.Tests.EndToEnd;
 /// <summary>
 /// The whole path through the real Hosts.Local process: two players queue, the host's scheduler matches them, each
 /// reads the assignment (relay endpoint, slot, join token), joins the in-process relay with the token, and they
-/// exchange datagrams. The relay learns the title's key from the title service on the first JOIN.
+/// exchange datagrams. The relay learns the title's key from the title service on the first JOIN, and its heartbeat
+/// (in process, no HTTP) registers it in the relay registry.
 /// </summary>
 public sealed partial class MatchToRelayTests : IDisposable
 {
@@ -82,6 +83,12 @@ public sealed partial class MatchToRelayTests : IDisposable
 
             var metrics = await http.GetStringAsync("/relay/metrics");
             Assert.Contains("\nrelay_members 2\n", metrics, StringComparison.Ordinal);
+
+            // The in-process relay heartbeats into the registry matchmaking allocates from.
+            var registered = await SendAsync(http, HttpMethod.Get, "/v1/admin/relays", null, HttpStatusCode.OK, serverKey: created.Groups["server"].Value);
+            var relay = Assert.Single(registered.GetProperty("items").EnumerateArray());
+            Assert.Equal("local", relay.GetProperty("relayId").GetString());
+            Assert.Equal($"127.0.0.1:{relayPort}", relay.GetProperty("endpoint").GetString());
         }
         finally
         {
