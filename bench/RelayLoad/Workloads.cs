@@ -1,0 +1,361 @@
+using System.Diagnostics;
+using HdrHistogram;
+
+namespace RelayLoad;
+
+/// <summary>One line of results: name = value pairs, printed as "RESULT k=v ..." for bench/relay/run.sh to tabulate.</summary>
+internal sealed class Result(string mode, RelayKind kind)
+{
+    private readonly List<(string Name, string Value)> _values = [("mode", mode), ("relay", kind == RelayKind.Ours ? "ours" : "baseline")];
+
+    public Result Add(string name, double value, string format = "F0")
+    {
+        _values.Add((name, value.ToString(format, System.Globalization.CultureInfo.InvariantCulture)));
+        return this;
+    }
+
+    public override string ToString() => "RESULT " + string.Join(' ', _values.Select(v => $"{v.Name}={v.Value}"));
+}
+
+/// <summary>The three workloads of issue 5, each the same bytes for either relay (only the framing differs).</summary>
+internal static class Workloads
+{
+    /// <summary>
+    /// (a) Saturation: every member sends batches as fast as one thread can while draining what comes back;
+    /// the figure is datagrams delivered to members per second (the relay's forwarding rate, as the receivers saw it).
+    /// </summary>
+    public static Result Saturation(Fleet fleet, Settings s)
+    {
+        var length = Wire.DatagramLength(fleet.Kind);
+        var prefix = Wire.PrefixLength(fleet.Kind);
+        var batches = fleet.Members.Select(m =>
+        {
+            var b = new DatagramBatch(s.Batch);
+            for (var i = 0; i < s.Batch; i++)
+            {
+                Wire.WritePrefix(fleet.Kind, m, b.Slot(i));
+                Wire.WritePayload(b.Slot(i)[prefix..], m.Index, i, 0, measured: true);
+            }
+
+            return b;
+        }).ToArray();
+        using var rx = new DatagramBatch(64);
+
+        long sent = 0, delivered = 0, sentAtStart = 0, deliveredAtStart = 0;
+        var window = new Window(s.RelayPid);
+        var clock = Stopwatch.StartNew();
+        var measuring = false;
+        var end = s.Warmup + s.Duration;
+        while (clock.Elapsed.TotalSeconds < end)
+        {
+            if (!measuring && clock.Elapsed.TotalSeconds >= s.Warmup)
+            {
+                measuring = true;
+                sentAtStart = sent;
+                deliveredAtStart = delivered;
+                window.Begin();
+            }
+
+            for (var m = 0; m < fleet.Members.Length; m++)
+            {
+                sent += batches[m].Send(fleet.Members[m].Fd, s.Batch, length);
+            }
+
+            for (var m = 0; m < fleet.Members.Length; m++)
+            {
+                int n;
+                while ((n = rx.ReceiveNow(fleet.Members[m].Fd)) > 0)
+                {
+                    for (var i = 0; i < n; i++)
+                    {
+                        if (!Wire.DeliveredPayload(fleet.Kind, rx.Received(i)).IsEmpty)
+                        {
+                            delivered++;
+                        }
+                    }
+                }
+            }
+        }
+
+        window.End();
+        foreach (var b in batches)
+        {
+            b.Dispose();
+        }
+
+        var seconds = window.Seconds;
+        return new Result("saturation", fleet.Kind)
+            .Add("members", fleet.Members.Length)
+            .Add("session_size", fleet.SessionSize)
+            .Add("sent_per_s", (sent - sentAtStart) / seconds)
+            .Add("forwarded_per_s", (delivered - deliveredAtStart) / seconds)
+            .Add("relay_cpu", window.RelayCpuShare, "F2")
+            .Add("generator_cpu", window.GeneratorCpuShare, "F2")
+            .Add("kernel_drops_per_s", window.KernelDrops / seconds)
+            .Add("relay_rss_mib", Probes.StatusKiB(s.RelayPid, "VmRSS") / 1024.0, "F1");
+    }
+
+    /// <summary>
+    /// (b) Round trip at light load: in each two-member session, A sends, the relay delivers to B, B sends the same
+    /// payload back, the relay delivers to A; one thread per pair, paced, blocking receives. Two relay traversals per sample.
+    /// </summary>
+    public static Result RoundTrip(Fleet fleet, Settings s)
+    {
+        var pairs = fleet.Members.Length / 2;
+        var histograms = new LongHistogram[pairs];
+        var lost = new long[pairs];
+        var window = new Window(s.RelayPid);
+        var start = Stopwatch.GetTimestamp();
+        var warmupEnd = start + (long)(s.Warmup * Stopwatch.Frequency);
+        var end = warmupEnd + (long)(s.Duration * Stopwatch.Frequency);
+        var threads = Enumerable.Range(0, pairs).Select(p => new Thread(() =>
+        {
+            histograms[p] = new LongHistogram(TimeSpan.FromSeconds(10).Ticks, 3);
+            var a = fleet.Members[2 * p];
+            var b = fleet.Members[(2 * p) + 1];
+            a.Socket.ReceiveTimeout = 1000;
+            b.Socket.ReceiveTimeout = 1000;
+            var length = Wire.DatagramLength(fleet.Kind);
+            var prefix = Wire.PrefixLength(fleet.Kind);
+            var outA = new byte[length];
+            var outB = new byte[length];
+            var inbox = new byte[DatagramBatch.SlotSize];
+            Wire.WritePrefix(fleet.Kind, a, outA);
+            Wire.WritePrefix(fleet.Kind, b, outB);
+            var interval = Stopwatch.Frequency / s.Rate;
+            var next = Stopwatch.GetTimestamp() + (p * interval / pairs);
+            var sequence = 0;
+            while (true)
+            {
+                var now = Stopwatch.GetTimestamp();
+                if (now >= end)
+                {
+                    break;
+                }
+
+                if (next > now)
+                {
+                    var wait = (next - now) * 1000 / Stopwatch.Frequency;
+                    if (wait >= 1)
+                    {
+                        Thread.Sleep((int)wait);
+                    }
+
+                    while (Stopwatch.GetTimestamp() < next)
+                    {
+                        Thread.SpinWait(20);
+                    }
+                }
+
+                next += interval;
+                var t0 = Stopwatch.GetTimestamp();
+                Wire.WritePayload(outA.AsSpan(prefix), a.Index, sequence++, t0, measured: true);
+                a.Socket.Send(outA);
+                if (!Await(b, inbox, fleet.Kind, t0, out var payload))
+                {
+                    lost[p] += t0 >= warmupEnd ? 1 : 0;
+                    continue;
+                }
+
+                payload.CopyTo(outB.AsSpan(prefix));
+                b.Socket.Send(outB);
+                if (!Await(a, inbox, fleet.Kind, t0, out _))
+                {
+                    lost[p] += t0 >= warmupEnd ? 1 : 0;
+                    continue;
+                }
+
+                var t1 = Stopwatch.GetTimestamp();
+                if (t0 >= warmupEnd)
+                {
+                    histograms[p].RecordValue((t1 - t0) * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
+                }
+            }
+        })
+        { IsBackground = true, Priority = ThreadPriority.AboveNormal }).ToArray();
+
+        foreach (var t in threads)
+        {
+            t.Start();
+        }
+
+        while (Stopwatch.GetTimestamp() < warmupEnd)
+        {
+            Thread.Sleep(10);
+        }
+
+        window.Begin();
+        foreach (var t in threads)
+        {
+            t.Join();
+        }
+
+        window.End();
+        var all = new LongHistogram(TimeSpan.FromSeconds(10).Ticks, 3);
+        foreach (var h in histograms)
+        {
+            all.Add(h);
+        }
+
+        static double Micro(long ticks) => ticks / 10.0;
+        return new Result("rtt", fleet.Kind)
+            .Add("pairs", pairs)
+            .Add("round_trips_per_s", all.TotalCount / window.Seconds)
+            .Add("samples", all.TotalCount)
+            .Add("lost", lost.Sum())
+            .Add("p50_us", Micro(all.GetValueAtPercentile(50)), "F1")
+            .Add("p90_us", Micro(all.GetValueAtPercentile(90)), "F1")
+            .Add("p99_us", Micro(all.GetValueAtPercentile(99)), "F1")
+            .Add("p999_us", Micro(all.GetValueAtPercentile(99.9)), "F1")
+            .Add("max_us", Micro(all.GetMaxValue()), "F1")
+            .Add("relay_cpu", window.RelayCpuShare, "F2");
+    }
+
+    /// <summary>Waits for the DELIVER carrying the payload stamped <paramref name="stamp"/>, skipping notices and stale echoes.</summary>
+    private static bool Await(Member member, byte[] inbox, RelayKind kind, long stamp, out ReadOnlySpan<byte> payload)
+    {
+        while (true)
+        {
+            int n;
+            try
+            {
+                n = member.Socket.Receive(inbox);
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                payload = default;
+                return false;
+            }
+
+            payload = Wire.DeliveredPayload(kind, inbox.AsSpan(0, n));
+            if (!payload.IsEmpty && Wire.Timestamp(payload) == stamp)
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>
+    /// (c) Many members at a game's rate: every member sends to all others of its session at <see cref="Settings.Rate"/>
+    /// datagrams per second, phases spread evenly; one thread sends on schedule and sweeps the members' sockets between sends.
+    /// Loss = 1 - delivered / (sent in the window × (session size - 1)), counting only datagrams sent inside the window.
+    /// </summary>
+    public static Result Sessions(Fleet fleet, Settings s)
+    {
+        var members = fleet.Members;
+        var length = Wire.DatagramLength(fleet.Kind);
+        var prefix = Wire.PrefixLength(fleet.Kind);
+        var outgoing = members.Select(m =>
+        {
+            var d = new byte[length];
+            Wire.WritePrefix(fleet.Kind, m, d);
+            return d;
+        }).ToArray();
+        var sequences = new int[members.Length];
+        using var rx = new DatagramBatch(64);
+
+        var ticksPerSend = Stopwatch.Frequency / (double)(s.Rate * members.Length);
+        var start = Stopwatch.GetTimestamp();
+        var warmupEnd = start + (long)(s.Warmup * Stopwatch.Frequency);
+        var sendEnd = warmupEnd + (long)(s.Duration * Stopwatch.Frequency);
+        var end = sendEnd + Stopwatch.Frequency;
+        long scheduled = 0, measuredSent = 0, sendFailures = 0, delivered = 0, maxLagTicks = 0;
+        var window = new Window(s.RelayPid);
+        var measuring = false;
+        var sweep = 0;
+        long relayRss = 0;
+        while (true)
+        {
+            var now = Stopwatch.GetTimestamp();
+            if (now >= end)
+            {
+                break;
+            }
+
+            if (!measuring && now >= warmupEnd)
+            {
+                measuring = true;
+                window.Begin();
+            }
+
+            if (now < sendEnd)
+            {
+                var due = (long)((now - start) / ticksPerSend);
+                maxLagTicks = Math.Max(maxLagTicks, measuring ? (long)((due - scheduled) * ticksPerSend) : 0);
+                while (scheduled < due)
+                {
+                    var sendAt = start + (long)(scheduled * ticksPerSend);
+                    var m = (int)(scheduled % members.Length);
+                    var measured = sendAt >= warmupEnd && sendAt < sendEnd;
+                    var d = outgoing[m];
+                    Wire.WritePayload(d.AsSpan(prefix), m, sequences[m]++, sendAt, measured);
+                    if (Send(members[m].Fd, d) && measured)
+                    {
+                        measuredSent++;
+                    }
+                    else if (measured)
+                    {
+                        sendFailures++;
+                    }
+
+                    scheduled++;
+                }
+            }
+            else if (measuring && relayRss == 0)
+            {
+                // The window is the sending time; the grace second after it only collects stragglers.
+                window.End();
+                relayRss = Math.Max(1, Probes.StatusKiB(s.RelayPid, "VmRSS"));
+            }
+
+            var received = 0;
+            for (var k = 0; k < 128; k++, sweep = (sweep + 1) % members.Length)
+            {
+                int n;
+                while ((n = rx.ReceiveNow(members[sweep].Fd)) > 0)
+                {
+                    received += n;
+                    for (var i = 0; i < n; i++)
+                    {
+                        var payload = Wire.DeliveredPayload(fleet.Kind, rx.Received(i));
+                        if (!payload.IsEmpty && Wire.IsMeasured(payload))
+                        {
+                            delivered++;
+                        }
+                    }
+                }
+            }
+
+            if (received == 0 && sweep == 0)
+            {
+                Thread.Sleep(1);
+            }
+        }
+
+        var expected = measuredSent * (fleet.SessionSize - 1);
+        return new Result("sessions", fleet.Kind)
+            .Add("members", members.Length)
+            .Add("session_size", fleet.SessionSize)
+            .Add("rate", s.Rate)
+            .Add("sent", measuredSent)
+            .Add("send_failures", sendFailures)
+            .Add("expected", expected)
+            .Add("delivered", delivered)
+            .Add("loss_pct", expected == 0 ? 0 : 100.0 * (expected - delivered) / expected, "F4")
+            .Add("forwarded_per_s", delivered / s.Duration)
+            .Add("max_send_lag_ms", maxLagTicks * 1000.0 / Stopwatch.Frequency, "F1")
+            .Add("relay_cpu", window.RelayCpuShare, "F2")
+            .Add("generator_cpu", window.GeneratorCpuShare, "F2")
+            .Add("kernel_drops", window.KernelDrops)
+            .Add("relay_rss_mib", relayRss / 1024.0, "F1")
+            .Add("relay_hwm_mib", Probes.StatusKiB(s.RelayPid, "VmHWM") / 1024.0, "F1");
+    }
+
+    private static unsafe bool Send(int fd, byte[] datagram)
+    {
+        fixed (byte* p = datagram)
+        {
+            return Native.send(fd, p, (nuint)datagram.Length, Native.MsgDontWait) == datagram.Length;
+        }
+    }
+}

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# The session relay beside the C baseline (issue 5), same workload, same run, same machine; prints a table.
+#
+#   bash bench/relay/run.sh                 # every mode, both relays
+#   MODES="rtt" DURATION=5 bash bench/relay/run.sh
+#
+# It builds ../shared/tools/udp-baseline-relay/baseline_relay.c into a temp folder (never into the repository),
+# publishes src/SessionRelay (Native AOT, as the container ships it, when clang is here; RELAY_BUILD=jit for the
+# plain JIT build), builds bench/RelayLoad, then for each mode starts each relay on loopback, runs the generator
+# against it and stops it. Settings (environment): MODES, DURATION, WARMUP, SESSION_MEMBERS, SAT_MEMBERS,
+# SAT_SESSION_SIZE, RTT_PAIRS, RTT_RATE, RELAY_BUILD, BASELINE_SRC, KEEP (keep the temp folder).
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+modes=${MODES:-"saturation rtt sessions"}
+duration=${DURATION:-10}
+warmup=${WARMUP:-3}
+session_members=${SESSION_MEMBERS:-5000}
+sat_members=${SAT_MEMBERS:-40}
+sat_session_size=${SAT_SESSION_SIZE:-10}
+rtt_pairs=${RTT_PAIRS:-4}
+rtt_rate=${RTT_RATE:-100}
+relay_build=${RELAY_BUILD:-aot}
+
+baseline_src=${BASELINE_SRC:-}
+for candidate in "$repo/../shared/tools/udp-baseline-relay/baseline_relay.c" /work/shared/tools/udp-baseline-relay/baseline_relay.c; do
+  [[ -z "$baseline_src" && -f "$candidate" ]] && baseline_src=$candidate
+done
+[[ -f "$baseline_src" ]] || { echo "baseline_relay.c not found; set BASELINE_SRC" >&2; exit 2; }
+
+tmp=$(mktemp -d /tmp/relay-bench.XXXXXX)
+relay_pid=""
+cleanup() {
+  if [[ -n "$relay_pid" ]]; then kill -KILL "$relay_pid" 2>/dev/null || true; fi
+  [[ -n "${KEEP:-}" ]] || rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# The relay key the generator signs join tokens with and the relay verifies them with.
+title=0195f3a2000070008000000000000001
+key_id=benchkey
+secret=YmVuY2gtcmVsYXkta2V5LXNoYXJlZC13aXRoLXRoZS1yZWxheQ
+ours_port=7801
+ours_http=7881
+baseline_port=7901
+
+echo "== build (temp folder $tmp)"
+gcc -O2 -o "$tmp/baseline_relay" "$baseline_src"
+if [[ "$relay_build" == aot ]]; then
+  cc_args=()
+  if ! command -v clang >/dev/null && command -v clang-14 >/dev/null; then cc_args=(-p:CppCompilerAndLinker=clang-14); fi
+  dotnet publish "$repo/src/SessionRelay/SessionRelay.csproj" -c Release -r linux-x64 -p:PublishAot=true "${cc_args[@]}" \
+    -o "$tmp/relay" -nologo -v q >"$tmp/publish.log" 2>&1 || { cat "$tmp/publish.log"; exit 1; }
+  ours_cmd=("$tmp/relay/GameBackend.SessionRelay")
+else
+  dotnet publish "$repo/src/SessionRelay/SessionRelay.csproj" -c Release -o "$tmp/relay" -nologo -v q >"$tmp/publish.log" 2>&1 \
+    || { cat "$tmp/publish.log"; exit 1; }
+  ours_cmd=(dotnet "$tmp/relay/GameBackend.SessionRelay.dll")
+fi
+dotnet build "$repo/bench/RelayLoad/RelayLoad.csproj" -c Release -o "$tmp/load" -nologo -v q >"$tmp/load.log" 2>&1 \
+  || { cat "$tmp/load.log"; exit 1; }
+
+start_relay() { # $1 = ours | baseline
+  if [[ "$1" == baseline ]]; then
+    "$tmp/baseline_relay" "$baseline_port" 64 2>>"$tmp/baseline.log" &
+    relay_pid=$!
+    sleep 0.3
+  else
+    Relay__Endpoint=127.0.0.1:$ours_port Relay__HttpUrls=http://127.0.0.1:$ours_http \
+    Relay__Titles__0__TitleId=$title Relay__Titles__0__Keys__0__KeyId=$key_id Relay__Titles__0__Keys__0__Secret=$secret \
+    Relay__MemberPacketsPerSecond=65535 Relay__MemberBytesPerSecond=1000000000 Relay__DrainSeconds=0 \
+    Logging__LogLevel__Default=Warning \
+      "${ours_cmd[@]}" >>"$tmp/ours.log" 2>&1 &
+    relay_pid=$!
+    for _ in $(seq 100); do
+      curl -fs "http://127.0.0.1:$ours_http/readyz" >/dev/null 2>&1 && break
+      sleep 0.1
+    done
+  fi
+}
+
+stop_relay() {
+  kill -TERM "$relay_pid" 2>/dev/null || true
+  wait "$relay_pid" 2>/dev/null || true
+  relay_pid=""
+}
+
+run_load() { # $1 = relay kind, rest = generator arguments
+  local kind=$1; shift
+  local port=$ours_port; [[ "$kind" == baseline ]] && port=$baseline_port
+  start_relay "$kind"
+  "$tmp/load/RelayLoad" --relay-kind "$kind" --relay "127.0.0.1:$port" --relay-pid "$relay_pid" \
+    --title $title --key-id $key_id --secret $secret --warmup "$warmup" --duration "$duration" "$@" | tee -a "$tmp/results"
+  if [[ "$kind" == ours ]]; then
+    curl -fs "http://127.0.0.1:$ours_http/metrics" | grep -E '^relay_(drops_total|join_refusals_total|send_errors_total|loop_allocated)' | grep -v ' 0$' | sed 's/^/  metrics: /' || true
+  fi
+  stop_relay
+}
+
+echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(uname -r)"
+echo "== load before: $(cut -d' ' -f1-3 /proc/loadavg)   relay build: $relay_build   $(date -u +%FT%TZ)"
+: >"$tmp/results"
+for mode in $modes; do
+  for kind in baseline ours; do
+    echo "-- $mode / $kind   (load $(cut -d' ' -f1 /proc/loadavg))"
+    case $mode in
+      saturation) run_load "$kind" --mode saturation --members "$sat_members" --session-size "$sat_session_size" ;;
+      rtt)        run_load "$kind" --mode rtt --members $((rtt_pairs * 2)) --session-size 2 --rate "$rtt_rate" ;;
+      sessions)   run_load "$kind" --mode sessions --members "$session_members" --session-size 10 --rate 20 ;;
+    esac
+  done
+done
+echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+echo
+echo "| mode | relay | figure | relay CPU (cores) | relay memory |"
+echo "|---|---|---|---:|---:|"
+while read -r line; do
+  declare -A r=()
+  for kv in ${line#RESULT }; do r[${kv%%=*}]=${kv#*=}; done
+  case ${r[mode]} in
+    saturation) fig="${r[forwarded_per_s]} forwarded/s (offered ${r[sent_per_s]}/s in, ${r[members]} members in sessions of ${r[session_size]}, kernel drops ${r[kernel_drops_per_s]}/s)"; mem="${r[relay_rss_mib]} MiB" ;;
+    rtt)        fig="p50 ${r[p50_us]} µs, p90 ${r[p90_us]} µs, p99 ${r[p99_us]} µs, p99.9 ${r[p999_us]} µs, max ${r[max_us]} µs (${r[samples]} round trips, ${r[lost]} lost)"; mem="" ;;
+    sessions)   fig="${r[members]} members × ${r[rate]}/s: loss ${r[loss_pct]}% (${r[delivered]} of ${r[expected]} delivered, ${r[forwarded_per_s]}/s; max send lag ${r[max_send_lag_ms]} ms)"; mem="${r[relay_rss_mib]} MiB (peak ${r[relay_hwm_mib]})" ;;
+  esac
+  echo "| ${r[mode]} | ${r[relay]} | $fig | ${r[relay_cpu]} | $mem |"
+  unset r
+done <"$tmp/results"
