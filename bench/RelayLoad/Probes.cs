@@ -40,6 +40,20 @@ internal static class Probes
         return 0;
     }
 
+    /// <summary>Busy and total CPU time of the whole machine, in clock ticks (/proc/stat's first line).</summary>
+    public static (long Busy, long Total) MachineTicks()
+    {
+        if (!File.Exists("/proc/stat"))
+        {
+            return (0, 0);
+        }
+
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(8)
+            .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        var total = fields.Sum();
+        return (total - fields[3] - fields[4], total);
+    }
+
     /// <summary>Datagrams the kernel dropped because a socket's receive queue was full, machine-wide (Udp: RcvbufErrors).</summary>
     public static long UdpReceiveBufferErrors()
     {
@@ -68,12 +82,14 @@ internal sealed class Window(int relayPid)
     private double _selfCpu;
     private long _drops;
     private long _start;
+    private (long Busy, long Total) _machine;
 
     public void Begin()
     {
         _relayCpu = Probes.CpuSeconds(relayPid);
         _selfCpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
         _drops = Probes.UdpReceiveBufferErrors();
+        _machine = Probes.MachineTicks();
         _start = System.Diagnostics.Stopwatch.GetTimestamp();
     }
 
@@ -85,11 +101,18 @@ internal sealed class Window(int relayPid)
 
     public long KernelDrops { get; private set; }
 
+    /// <summary>Cores busy with anything but the relay and this generator (other processes, and the kernel's softirq work charged to no one).</summary>
+    public double OthersCpuShare { get; private set; }
+
     public void End()
     {
         Seconds = System.Diagnostics.Stopwatch.GetElapsedTime(_start).TotalSeconds;
         RelayCpuShare = (Probes.CpuSeconds(relayPid) - _relayCpu) / Seconds;
         GeneratorCpuShare = (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - _selfCpu) / Seconds;
         KernelDrops = Probes.UdpReceiveBufferErrors() - _drops;
+        var machine = Probes.MachineTicks();
+        var cores = Environment.ProcessorCount;
+        var busyCores = machine.Total == _machine.Total ? 0 : cores * (machine.Busy - _machine.Busy) / (double)(machine.Total - _machine.Total);
+        OthersCpuShare = Math.Max(0, busyCores - RelayCpuShare - GeneratorCpuShare);
     }
 }

@@ -90,6 +90,7 @@ internal static class Workloads
             .Add("sent_per_s", (sent - sentAtStart) / seconds)
             .Add("forwarded_per_s", (delivered - deliveredAtStart) / seconds)
             .Add("relay_cpu", window.RelayCpuShare, "F2")
+            .Add("others_cpu", window.OthersCpuShare, "F2")
             .Add("generator_cpu", window.GeneratorCpuShare, "F2")
             .Add("kernel_drops_per_s", window.KernelDrops / seconds)
             .Add("relay_rss_mib", Probes.StatusKiB(s.RelayPid, "VmRSS") / 1024.0, "F1");
@@ -208,7 +209,8 @@ internal static class Workloads
             .Add("p99_us", Micro(all.GetValueAtPercentile(99)), "F1")
             .Add("p999_us", Micro(all.GetValueAtPercentile(99.9)), "F1")
             .Add("max_us", Micro(all.GetMaxValue()), "F1")
-            .Add("relay_cpu", window.RelayCpuShare, "F2");
+            .Add("relay_cpu", window.RelayCpuShare, "F2")
+            .Add("others_cpu", window.OthersCpuShare, "F2");
     }
 
     /// <summary>Waits for the DELIVER carrying the payload stamped <paramref name="stamp"/>, skipping notices and stale echoes.</summary>
@@ -263,6 +265,7 @@ internal static class Workloads
         var window = new Window(s.RelayPid);
         var measuring = false;
         var sweep = 0;
+        var receivedThisPass = 0;
         long relayRss = 0;
         while (true)
         {
@@ -308,13 +311,24 @@ internal static class Workloads
                 relayRss = Math.Max(1, Probes.StatusKiB(s.RelayPid, "VmRSS"));
             }
 
-            var received = 0;
-            for (var k = 0; k < 128; k++, sweep = (sweep + 1) % members.Length)
+            for (var k = 0; k < 128; k++)
             {
+                if (++sweep == members.Length)
+                {
+                    // A whole pass over the members found almost nothing queued: let the relay have the CPU for a moment.
+                    sweep = 0;
+                    if (receivedThisPass < members.Length / 8)
+                    {
+                        Thread.Sleep(1);
+                    }
+
+                    receivedThisPass = 0;
+                }
+
                 int n;
                 while ((n = rx.ReceiveNow(members[sweep].Fd)) > 0)
                 {
-                    received += n;
+                    receivedThisPass += n;
                     for (var i = 0; i < n; i++)
                     {
                         var payload = Wire.DeliveredPayload(fleet.Kind, rx.Received(i));
@@ -324,11 +338,6 @@ internal static class Workloads
                         }
                     }
                 }
-            }
-
-            if (received == 0 && sweep == 0)
-            {
-                Thread.Sleep(1);
             }
         }
 
@@ -345,6 +354,7 @@ internal static class Workloads
             .Add("forwarded_per_s", delivered / s.Duration)
             .Add("max_send_lag_ms", maxLagTicks * 1000.0 / Stopwatch.Frequency, "F1")
             .Add("relay_cpu", window.RelayCpuShare, "F2")
+            .Add("others_cpu", window.OthersCpuShare, "F2")
             .Add("generator_cpu", window.GeneratorCpuShare, "F2")
             .Add("kernel_drops", window.KernelDrops)
             .Add("relay_rss_mib", relayRss / 1024.0, "F1")

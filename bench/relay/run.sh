@@ -113,8 +113,8 @@ done
 echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo
-echo "| mode | relay | figure | relay CPU (cores) | relay memory |"
-echo "|---|---|---|---:|---:|"
+echo "| mode | relay | figure | relay CPU (cores) | other load (cores) | relay memory |"
+echo "|---|---|---|---:|---:|---:|"
 while read -r line; do
   declare -A r=()
   for kv in ${line#RESULT }; do r[${kv%%=*}]=${kv#*=}; done
@@ -123,6 +123,6 @@ while read -r line; do
     rtt)        fig="p50 ${r[p50_us]} µs, p90 ${r[p90_us]} µs, p99 ${r[p99_us]} µs, p99.9 ${r[p999_us]} µs, max ${r[max_us]} µs (${r[samples]} round trips, ${r[lost]} lost)"; mem="" ;;
     sessions)   fig="${r[members]} members × ${r[rate]}/s: loss ${r[loss_pct]}% (${r[delivered]} of ${r[expected]} delivered, ${r[forwarded_per_s]}/s; max send lag ${r[max_send_lag_ms]} ms)"; mem="${r[relay_rss_mib]} MiB (peak ${r[relay_hwm_mib]})" ;;
   esac
-  echo "| ${r[mode]} | ${r[relay]} | $fig | ${r[relay_cpu]} | $mem |"
+  echo "| ${r[mode]} | ${r[relay]} | $fig | ${r[relay_cpu]} | ${r[others_cpu]} | $mem |"
   unset r
 done <"$tmp/results"
