@@ -159,7 +159,10 @@ public sealed class KubernetesTests
         var settings = Environment().Where(kv => kv.Key.StartsWith("Relay__", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(settings);
         Assert.All(settings, kv => Assert.Contains(kv.Key.Split("__")[1], known));
-        var result = RelayFacts.Validate(settings.Select(kv => KeyValuePair.Create(kv.Key, (string?)kv.Value.Replace("$(HOST_IP)", "192.0.2.1", StringComparison.Ordinal))));
+        // What the downward API fills in on a real node.
+        var result = RelayFacts.Validate(settings.Select(kv => KeyValuePair.Create(kv.Key, (string?)kv.Value
+            .Replace("$(HOST_IP)", "192.0.2.1", StringComparison.Ordinal)
+            .Replace("$(POD_NAME)", "session-relay-5d8f7c9b6-x2k4q", StringComparison.Ordinal))));
         Assert.True(result.Succeeded, result.FailureMessage);
     }
 
