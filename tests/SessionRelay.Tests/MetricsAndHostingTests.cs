@@ -55,6 +55,29 @@ public sealed class MetricsAndHostingTests
         spoof.Dispose();
     }
 
+    [Theory]
+    [InlineData("batched")]
+    [InlineData("socket")]
+    public async Task Over_IPv6_members_exchange_data_and_endpoints_are_checked(string transport)
+    {
+        using var relay = new RelayHarness(o =>
+        {
+            o.Endpoint = "[::1]:0";
+            o.Transport = transport;
+        });
+        var session = RelayHarness.NewId();
+        using var a = relay.Client();
+        using var b = relay.Client();
+        using var spoof = relay.Client();
+        a.JoinOrFail(relay.Token(session, RelayHarness.NewId(), 0));
+        b.JoinOrFail(relay.Token(session, RelayHarness.NewId(), 1));
+        b.SendData(0, "v6"u8);
+        Assert.Equal("v6"u8.ToArray(), a.ReceiveType(RelayProtocol.Deliver)!.AsSpan(5).ToArray());
+        spoof.Send(spoof.DataDatagram(0, [1], b.ConnectionId));
+        await RelayHarness.Eventually(() => relay.Metrics.Drops(DropReason.WrongEndpoint) == 1, "the spoof dropped");
+        Assert.Equal(2, relay.Metrics.Members);
+    }
+
     [Fact]
     public async Task The_hosted_relay_serves_health_readiness_and_metrics_and_drains_on_stop()
     {

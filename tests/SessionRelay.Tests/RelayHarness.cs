@@ -86,14 +86,15 @@ internal sealed class RelayHarness : IDisposable
 /// <summary>A game client speaking protocol v1 from its own UDP socket; records the largest datagram it sent.</summary>
 internal sealed class RelayTestClient : IDisposable
 {
-    private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+    private readonly Socket _socket;
     private readonly IPEndPoint _relay;
     private readonly byte[] _receive = new byte[2048];
 
     public RelayTestClient(IPEndPoint relay)
     {
         _relay = relay;
-        _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _socket = new Socket(relay.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        _socket.Bind(new IPEndPoint(relay.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Loopback : IPAddress.Loopback, 0));
     }
 
     public IPEndPoint LocalEndpoint => (IPEndPoint)_socket.LocalEndPoint!;
@@ -114,7 +115,7 @@ internal sealed class RelayTestClient : IDisposable
             return null;
         }
 
-        EndPoint from = new IPEndPoint(IPAddress.Any, 0);
+        EndPoint from = new IPEndPoint(_relay.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
         var length = _socket.ReceiveFrom(_receive, ref from);
         Assert.Equal(_relay, from);
         return _receive.AsSpan(0, length).ToArray();
