@@ -25,6 +25,9 @@ public sealed class RelayHeartbeats
     private readonly ILogger _logger;
     private readonly Dictionary<UInt128, List<SessionLifecycleEvent>> _pending = [];
     private readonly HashSet<UInt128> _discovered = [];
+
+    /// <summary>One round at a time: the loop and the drain's immediate beats share the pending events.</summary>
+    private readonly SemaphoreSlim _round = new(1, 1);
     private TimeSpan _period;
 
     public RelayHeartbeats(UdpRelay relay, IRelayControlPlane controlPlane, ILogger<RelayHeartbeats> logger)
@@ -77,6 +80,19 @@ public sealed class RelayHeartbeats
     public Task BeatAllAsync(CancellationToken cancellationToken) => BeatTitlesAsync(everyTitle: true, cancellationToken);
 
     private async Task BeatTitlesAsync(bool everyTitle, CancellationToken cancellationToken)
+    {
+        await _round.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await BeatTitlesOnceAsync(everyTitle, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _round.Release();
+        }
+    }
+
+    private async Task BeatTitlesOnceAsync(bool everyTitle, CancellationToken cancellationToken)
     {
         TakeEvents();
         var titles = new HashSet<UInt128>();
