@@ -24,15 +24,21 @@ public class BackendFactory : WebApplicationFactory<Program>
 {
     private readonly string _dataPath = Path.Combine(Path.GetTempPath(), "gamebackend-client-tests", Guid.NewGuid().ToString("N"));
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly bool _fakeTime;
 
     public BackendFactory()
         : this(new Dictionary<string, string?>())
     {
     }
 
-    public BackendFactory(IReadOnlyDictionary<string, string?> settings)
+    /// <summary>
+    /// <paramref name="fakeTime"/> false keeps the real clock, for hosts whose timers must run (the matchmaking
+    /// scheduler, the relay's heartbeats and idle timeouts).
+    /// </summary>
+    public BackendFactory(IReadOnlyDictionary<string, string?> settings, bool fakeTime = true)
     {
         _settings = settings;
+        _fakeTime = fakeTime;
     }
 
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
@@ -91,8 +97,11 @@ public class BackendFactory : WebApplicationFactory<Program>
 
         builder.ConfigureTestServices(services =>
         {
-            services.RemoveAll<TimeProvider>();
-            services.AddSingleton<TimeProvider>(Time);
+            if (_fakeTime)
+            {
+                services.RemoveAll<TimeProvider>();
+                services.AddSingleton<TimeProvider>(Time);
+            }
 
             // The tests check behaviour, not hashing strength.
             services.RemoveAll<PasswordHasher>();
