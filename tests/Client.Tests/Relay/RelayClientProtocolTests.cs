@@ -190,6 +190,52 @@ public sealed class RelayClientProtocolTests
         Assert.Equal(RelayState.Joined, client.State);
     }
 
+    [Fact]
+    public async Task Sending_and_polling_allocate_nothing_on_the_game_thread()
+    {
+        var (client, relay) = await JoinedAsync();
+        using var relayScope = relay;
+        using var clientScope = client;
+        var payload = new byte[100];
+        var buffer = new byte[RelayClient.MaxPayload];
+        var deliver = FakeRelay.Header(0x83, 5 + 100);
+        deliver[4] = 1;
+
+        // Warm up (first sends, JIT, the pool's first buffers), then measure this thread's allocations.
+        for (var i = 0; i < 50; i++)
+        {
+            client.SendToAll(payload);
+            await relay.SendAsync(deliver);
+        }
+
+        await Task.Delay(200);
+        while (client.TryReceive(buffer, out _))
+        {
+        }
+
+        for (var i = 0; i < 100; i++)
+        {
+            await relay.SendAsync(deliver);
+        }
+
+        await Task.Delay(200);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var received = 0;
+        for (var i = 0; i < 1000; i++)
+        {
+            client.Send(1, payload);
+            client.SendToAll(payload);
+            if (client.TryReceive(buffer, out _))
+            {
+                received++;
+            }
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(100, received);
+        Assert.Equal(0, allocated);
+    }
+
     [Theory]
     [InlineData(1, RelayRefusal.Expired)]
     [InlineData(3, RelayRefusal.SlotInUse)]
