@@ -190,7 +190,7 @@ public sealed class TicketService
         {
             return Error.Conflict(ErrorCodes.TicketNotSearching, $"The ticket is {ticket.Document.Status.ToString().ToLowerInvariant()}, no longer searching.") with
             {
-                Details = new Dictionary<string, string> { ["status"] = StatusText(ticket.Document.Status) },
+                Details = new Dictionary<string, string> { ["ticketStatus"] = StatusText(ticket.Document.Status) },
             };
         }
 

@@ -163,7 +163,8 @@ public sealed class MatchmakingEndpointsTests(SharedApiFactory factory)
             Assert.Equal("cancelled", (await cancelled.ReadJsonAsync(HttpStatusCode.OK)).GetProperty("status").GetString());
         }
 
-        await client.SendAsync(HttpMethod.Delete, $"{url}/{ticket.GetProperty("ticketId").GetString()}", accessToken: player.AccessToken).AssertProblemAsync(409, "ticket_not_searching");
+        var notSearching = await client.SendAsync(HttpMethod.Delete, $"{url}/{ticket.GetProperty("ticketId").GetString()}", accessToken: player.AccessToken).AssertProblemAsync(409, "ticket_not_searching");
+        Assert.Equal("cancelled", notSearching.GetProperty("ticketStatus").GetString());
         await client.SendAsync(HttpMethod.Get, $"{url}/not-an-id", accessToken: player.AccessToken).AssertProblemAsync(404, "ticket_not_found");
     }
 

@@ -160,6 +160,6 @@ public sealed class TicketServiceTests : IAsyncLifetime
         var again = await _mm.Tickets.CancelAsync(_title.Id, "duel", ticket.Ticket.Id, player);
 
         Assert.Equal(ErrorCodes.TicketNotSearching, again.Error!.Code);
-        Assert.Equal("cancelled", again.Error.Details!["status"]);
+        Assert.Equal("cancelled", again.Error.Details!["ticketStatus"]);
     }
 }
