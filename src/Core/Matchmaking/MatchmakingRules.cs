@@ -16,6 +16,7 @@ public sealed record ValidQueue(
     string Id,
     QueueConfig Config,
     MatchRules MatchRules,
+    MatchmakerOptions? MatcherOptions,
     RatingSystem RatingSystem,
     string RatingKey,
     bool PartySkillIsMax,
@@ -154,6 +155,17 @@ public static class MatchmakingRules
             return skillError;
         }
 
+        MatchmakerOptions? matcherOptions = null;
+        if (config.PreferredSpread is { } preferred)
+        {
+            if (CheckWidening(preferred, "preferredSpread", 1_000_000) is { } preferredError)
+            {
+                return preferredError;
+            }
+
+            matcherOptions = new MatchmakerOptions { PreferredSpread = new WideningLimit(preferred.Initial, preferred.Step, preferred.EverySeconds, preferred.Max) };
+        }
+
         WideningLimit? latency = null;
         IReadOnlyList<string> regions = [];
         if (config.Latency is { } latencyConfig)
@@ -217,6 +229,7 @@ public static class MatchmakingRules
             id,
             config,
             matchRules,
+            matcherOptions,
             system,
             rating.Key ?? id,
             config.PartySkill == "max",

@@ -168,7 +168,7 @@ public sealed class MatchmakingTick
         }
         while (token is not null);
 
-        var matcher = Matchmakers.For(queue.MatchRules.Algorithm);
+        var matcher = Matchmakers.For(queue.MatchRules.Algorithm, queue.MatcherOptions);
         var proposals = matcher.FindMatches(pool, queue.MatchRules);
 
         var formed = 0;

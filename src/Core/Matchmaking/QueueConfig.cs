@@ -27,6 +27,13 @@ public sealed record QueueConfig
     /// <summary>The allowed skill spread in a match, in the rating system's units; widens with wait.</summary>
     public WideningConfig Skill { get; set; } = new() { Initial = 100, Step = 50, EverySeconds = 10, Max = 400 };
 
+    /// <summary>
+    /// Hold-back: when set, an allowed match is formed only if its spread is within this limit at the longest wait among
+    /// its tickets; otherwise its tickets wait for a tighter match next tick. It should widen faster than <see cref="Skill"/>.
+    /// Null (default): every allowed match forms at once. It trades wait for match quality; see docs/benchmarks.md (S2).
+    /// </summary>
+    public WideningConfig? PreferredSpread { get; set; }
+
     /// <summary>The latency rule; null (default) for a queue with no regions, where every match goes to any relay.</summary>
     public LatencyConfig? Latency { get; set; }
 

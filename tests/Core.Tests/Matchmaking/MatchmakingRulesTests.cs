@@ -53,6 +53,8 @@ public sealed class MatchmakingRulesTests
         { "latency.maxMs", Valid with { Latency = new LatencyConfig { Regions = ["eu"], InitialMs = 100, MaxMs = 50 } } },
         { "attributes", Valid with { Attributes = ["mode", "mode"] } },
         { "attributes", Valid with { Attributes = ["has space"] } },
+        { "preferredSpread.max", Valid with { PreferredSpread = new WideningConfig { Initial = 50, Step = 10, EverySeconds = 1, Max = 10 } } },
+        { "preferredSpread.everySeconds", Valid with { PreferredSpread = new WideningConfig { Initial = 50, Step = 10, EverySeconds = 0, Max = 100 } } },
         { "ticketTimeoutSeconds", Valid with { TicketTimeoutSeconds = 1 } },
         { "joinTokenSeconds", Valid with { JoinTokenSeconds = 7200 } },
         { "results.reporters", Valid with { Results = new ResultReportingConfig { Reporters = "anyone" } } },

@@ -138,6 +138,28 @@ public sealed class MatchmakingTickTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_preferred_spread_holds_a_loose_match_back_until_the_tickets_have_waited()
+    {
+        await _mm.PutQueueAsync(_title, "duel", new QueueConfig
+        {
+            Teams = 2,
+            TeamSize = 1,
+            Skill = new WideningConfig { Initial = 400, Max = 400 },
+            PreferredSpread = new WideningConfig { Initial = 50, Step = 100, EverySeconds = 5, Max = 400 },
+        });
+        var (strong, weak) = (await _mm.NewPlayerAsync(_title), await _mm.NewPlayerAsync(_title));
+        var start = PlayerRatings.DefaultValue(RatingSystem.Glicko2);
+        await _mm.Ratings.ApplyAsync(_title.Id, Common.Ids.NewId(_mm.Backend.Time), "duel", RatingSystem.Glicko2, 24, new RatingChange(strong, start, start with { Rating = 1700 }), default);
+        await _mm.QueueAsync(_title, "duel", strong);
+        await _mm.QueueAsync(_title, "duel", weak);
+
+        Assert.Equal(0, (await _mm.TickAsync(_title, "duel")).MatchesFormed);
+
+        _mm.Backend.Time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(1, (await _mm.TickAsync(_title, "duel")).MatchesFormed);
+    }
+
+    [Fact]
     public async Task Without_a_relay_no_match_forms_and_the_tickets_keep_searching()
     {
         var noRelays = new MatchmakingTick(_mm.Backend.Store, _mm.Queues, new ConfiguredRelayDirectory([]), _mm.Events, _mm.Backend.Time);
