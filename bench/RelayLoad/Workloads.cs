@@ -92,6 +92,7 @@ internal static class Workloads
             .Add("relay_cpu", window.RelayCpuShare, "F2")
             .Add("others_cpu", window.OthersCpuShare, "F2")
             .Add("generator_cpu", window.GeneratorCpuShare, "F2")
+            .Add("relay_us_per_forwarded", delivered == deliveredAtStart ? 0 : window.RelayCpuShare * seconds * 1e6 / (delivered - deliveredAtStart), "F2")
             .Add("kernel_drops_per_s", window.KernelDrops / seconds)
             .Add("relay_rss_mib", Probes.StatusKiB(s.RelayPid, "VmRSS") / 1024.0, "F1");
     }
@@ -356,6 +357,7 @@ internal static class Workloads
             .Add("relay_cpu", window.RelayCpuShare, "F2")
             .Add("others_cpu", window.OthersCpuShare, "F2")
             .Add("generator_cpu", window.GeneratorCpuShare, "F2")
+            .Add("relay_us_per_forwarded", delivered == 0 ? 0 : window.RelayCpuShare * window.Seconds * 1e6 / delivered, "F2")
             .Add("kernel_drops", window.KernelDrops)
             .Add("relay_rss_mib", relayRss / 1024.0, "F1")
             .Add("relay_hwm_mib", Probes.StatusKiB(s.RelayPid, "VmHWM") / 1024.0, "F1");

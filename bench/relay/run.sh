@@ -8,7 +8,9 @@
 # publishes src/SessionRelay (Native AOT, as the container ships it, when clang is here; RELAY_BUILD=jit for the
 # plain JIT build), builds bench/RelayLoad, then for each mode starts each relay on loopback, runs the generator
 # against it and stops it. Settings (environment): MODES, DURATION, WARMUP, SESSION_MEMBERS, SAT_MEMBERS,
-# SAT_SESSION_SIZE, RTT_PAIRS, RTT_RATE, RELAY_BUILD, BASELINE_SRC, KEEP (keep the temp folder).
+# SAT_SESSION_SIZE, RTT_PAIRS, RTT_RATE, RELAY_BUILD, BASELINE_SRC, KEEP (keep the temp folder), REUSE (a kept temp
+# folder: skip the builds and run what it holds), NICE (e.g. -10: relays and generator at a higher priority than
+# other work on a shared machine; the same for both relays; needs root).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -21,6 +23,7 @@ sat_session_size=${SAT_SESSION_SIZE:-10}
 rtt_pairs=${RTT_PAIRS:-4}
 rtt_rate=${RTT_RATE:-100}
 relay_build=${RELAY_BUILD:-aot}
+prio=(nice -n "${NICE:-0}")
 
 baseline_src=${BASELINE_SRC:-}
 for candidate in "$repo/../shared/tools/udp-baseline-relay/baseline_relay.c" /work/shared/tools/udp-baseline-relay/baseline_relay.c; do
@@ -28,7 +31,8 @@ for candidate in "$repo/../shared/tools/udp-baseline-relay/baseline_relay.c" /wo
 done
 [[ -f "$baseline_src" ]] || { echo "baseline_relay.c not found; set BASELINE_SRC" >&2; exit 2; }
 
-tmp=$(mktemp -d /tmp/relay-bench.XXXXXX)
+tmp=${REUSE:-$(mktemp -d /tmp/relay-bench.XXXXXX)}
+[[ -n "${REUSE:-}" ]] && KEEP=1
 relay_pid=""
 cleanup() {
   if [[ -n "$relay_pid" ]]; then kill -KILL "$relay_pid" 2>/dev/null || true; fi
@@ -45,6 +49,9 @@ ours_http=7881
 baseline_port=7901
 
 echo "== build (temp folder $tmp)"
+if [[ -n "${REUSE:-}" ]]; then
+  if [[ -x "$tmp/relay/GameBackend.SessionRelay" ]]; then ours_cmd=("$tmp/relay/GameBackend.SessionRelay"); else ours_cmd=(dotnet "$tmp/relay/GameBackend.SessionRelay.dll"); fi
+else
 gcc -O2 -o "$tmp/baseline_relay" "$baseline_src"
 if [[ "$relay_build" == aot ]]; then
   cc_args=()
@@ -59,10 +66,12 @@ else
 fi
 dotnet build "$repo/bench/RelayLoad/RelayLoad.csproj" -c Release -o "$tmp/load" -nologo -v q >"$tmp/load.log" 2>&1 \
   || { cat "$tmp/load.log"; exit 1; }
+fi
+echo "== relay: ${ours_cmd[*]} (commit $(git -C "$repo" rev-parse --short HEAD)); baseline: $baseline_src"
 
 start_relay() { # $1 = ours | baseline
   if [[ "$1" == baseline ]]; then
-    "$tmp/baseline_relay" "$baseline_port" 64 2>>"$tmp/baseline.log" &
+    "${prio[@]}" "$tmp/baseline_relay" "$baseline_port" 64 2>>"$tmp/baseline.log" &
     relay_pid=$!
     sleep 0.3
   else
@@ -70,7 +79,7 @@ start_relay() { # $1 = ours | baseline
     Relay__Titles__0__TitleId=$title Relay__Titles__0__Keys__0__KeyId=$key_id Relay__Titles__0__Keys__0__Secret=$secret \
     Relay__MemberPacketsPerSecond=65535 Relay__MemberBytesPerSecond=1000000000 Relay__DrainSeconds=0 \
     Logging__LogLevel__Default=Warning \
-      "${ours_cmd[@]}" >>"$tmp/ours.log" 2>&1 &
+      "${prio[@]}" "${ours_cmd[@]}" >>"$tmp/ours.log" 2>&1 &
     relay_pid=$!
     for _ in $(seq 100); do
       curl -fs "http://127.0.0.1:$ours_http/readyz" >/dev/null 2>&1 && break
@@ -89,7 +98,7 @@ run_load() { # $1 = relay kind, rest = generator arguments
   local kind=$1; shift
   local port=$ours_port; [[ "$kind" == baseline ]] && port=$baseline_port
   start_relay "$kind"
-  "$tmp/load/RelayLoad" --relay-kind "$kind" --relay "127.0.0.1:$port" --relay-pid "$relay_pid" \
+  "${prio[@]}" "$tmp/load/RelayLoad" --relay-kind "$kind" --relay "127.0.0.1:$port" --relay-pid "$relay_pid" \
     --title $title --key-id $key_id --secret $secret --warmup "$warmup" --duration "$duration" "$@" | tee -a "$tmp/results"
   if [[ "$kind" == ours ]]; then
     curl -fs "http://127.0.0.1:$ours_http/metrics" | grep -E '^relay_(drops_total|join_refusals_total|send_errors_total|loop_allocated)' | grep -v ' 0$' | sed 's/^/  metrics: /' || true
@@ -98,7 +107,7 @@ run_load() { # $1 = relay kind, rest = generator arguments
 }
 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(uname -r)"
-echo "== load before: $(cut -d' ' -f1-3 /proc/loadavg)   relay build: $relay_build   $(date -u +%FT%TZ)"
+echo "== load before: $(cut -d' ' -f1-3 /proc/loadavg)   relay build: $relay_build   nice: ${NICE:-0}   $(date -u +%FT%TZ)"
 : >"$tmp/results"
 for mode in $modes; do
   for kind in baseline ours; do
@@ -113,8 +122,8 @@ done
 echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo
-echo "| mode | relay | figure | relay CPU (cores) | other load (cores) | relay memory |"
-echo "|---|---|---|---:|---:|---:|"
+echo "| mode | relay | figure | relay CPU (cores) | relay CPU per forwarded datagram | other load (cores) | relay memory |"
+echo "|---|---|---|---:|---:|---:|---:|"
 while read -r line; do
   declare -A r=()
   for kv in ${line#RESULT }; do r[${kv%%=*}]=${kv#*=}; done
@@ -123,6 +132,6 @@ while read -r line; do
     rtt)        fig="p50 ${r[p50_us]} µs, p90 ${r[p90_us]} µs, p99 ${r[p99_us]} µs, p99.9 ${r[p999_us]} µs, max ${r[max_us]} µs (${r[samples]} round trips, ${r[lost]} lost)"; mem="" ;;
     sessions)   fig="${r[members]} members × ${r[rate]}/s: loss ${r[loss_pct]}% (${r[delivered]} of ${r[expected]} delivered, ${r[forwarded_per_s]}/s; max send lag ${r[max_send_lag_ms]} ms)"; mem="${r[relay_rss_mib]} MiB (peak ${r[relay_hwm_mib]})" ;;
   esac
-  echo "| ${r[mode]} | ${r[relay]} | $fig | ${r[relay_cpu]} | ${r[others_cpu]} | $mem |"
+  echo "| ${r[mode]} | ${r[relay]} | $fig | ${r[relay_cpu]} | ${r[relay_us_per_forwarded]:+${r[relay_us_per_forwarded]} µs} | ${r[others_cpu]} | $mem |"
   unset r
 done <"$tmp/results"
