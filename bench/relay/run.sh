@@ -7,7 +7,8 @@
 # It builds ../shared/tools/udp-baseline-relay/baseline_relay.c into a temp folder (never into the repository),
 # publishes src/SessionRelay (Native AOT, as the container ships it, when clang is here; RELAY_BUILD=jit for the
 # plain JIT build), builds bench/RelayLoad, then for each mode starts each relay on loopback, runs the generator
-# against it and stops it. Settings (environment): MODES, DURATION, WARMUP, SESSION_MEMBERS, SAT_MEMBERS,
+# against it and stops it. Settings (environment): MODES, DURATION, WARMUP, SESSION_MEMBERS (one count or several,
+# e.g. "1000 2000 5000"), SAT_MEMBERS,
 # SAT_SESSION_SIZE, RTT_PAIRS, RTT_RATE, RELAY_BUILD, BASELINE_SRC, KEEP (keep the temp folder), REUSE (a kept temp
 # folder: skip the builds and run what it holds), NICE (e.g. -10: relays and generator at a higher priority than
 # other work on a shared machine; the same for both relays; needs root).
@@ -17,7 +18,7 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 modes=${MODES:-"saturation rtt sessions"}
 duration=${DURATION:-10}
 warmup=${WARMUP:-3}
-session_members=${SESSION_MEMBERS:-5000}
+session_members=${SESSION_MEMBERS:-"1000 2000 5000"}
 sat_members=${SAT_MEMBERS:-40}
 sat_session_size=${SAT_SESSION_SIZE:-10}
 rtt_pairs=${RTT_PAIRS:-4}
@@ -115,7 +116,7 @@ for mode in $modes; do
     case $mode in
       saturation) run_load "$kind" --mode saturation --members "$sat_members" --session-size "$sat_session_size" ;;
       rtt)        run_load "$kind" --mode rtt --members $((rtt_pairs * 2)) --session-size 2 --rate "$rtt_rate" ;;
-      sessions)   run_load "$kind" --mode sessions --members "$session_members" --session-size 10 --rate 20 ;;
+      sessions)   for n in $session_members; do run_load "$kind" --mode sessions --members "$n" --session-size 10 --rate 20; done ;;
     esac
   done
 done
