@@ -67,8 +67,9 @@ else
 fi
 dotnet build "$repo/bench/RelayLoad/RelayLoad.csproj" -c Release -o "$tmp/load" -nologo -v q >"$tmp/load.log" 2>&1 \
   || { cat "$tmp/load.log"; exit 1; }
+git -C "$repo" rev-parse --short HEAD >"$tmp/commit"
 fi
-echo "== relay: ${ours_cmd[*]} (commit $(git -C "$repo" rev-parse --short HEAD)); baseline: $baseline_src"
+echo "== relay: ${ours_cmd[*]} (built at commit $(cat "$tmp/commit" 2>/dev/null || echo unknown)); baseline: $baseline_src"
 
 start_relay() { # $1 = ours | baseline
   if [[ "$1" == baseline ]]; then
