@@ -23,16 +23,9 @@ internal sealed class LocalRelayControlPlane(TitleService titles, RelayRegistry 
             return new HeartbeatAnswer([], RelayRegistry.HeartbeatInterval.TotalSeconds);
         }
 
-        var events = new List<RelaySessionEvent>(heartbeat.Events.Count);
-        foreach (var e in heartbeat.Events)
-        {
-            events.Add(new RelaySessionEvent(e.Name, e.SessionId, e.Time, e.Members, e.Name == SessionLifecycleEvent.Started ? null : e.DurationSeconds));
-        }
-
         var registered = await registry.HeartbeatAsync(
             heartbeat.TitleId,
-            new RelayHeartbeat(heartbeat.RelayId, heartbeat.Region, heartbeat.Endpoint, heartbeat.Capacity, heartbeat.Load,
-                heartbeat.Sessions, heartbeat.Members, heartbeat.Version, heartbeat.Draining, events),
+            heartbeat.Heartbeat,
             time.GetUtcNow(),
             cancellationToken);
         if (!registered.IsSuccess)

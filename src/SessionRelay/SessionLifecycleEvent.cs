@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using GameBackend.Core.Sessions;
 
 namespace GameBackend.SessionRelay;
 
@@ -11,8 +12,11 @@ namespace GameBackend.SessionRelay;
 /// <param name="Members">At start, the first member (1); at the end, the most members the session held at once.</param>
 public sealed record SessionLifecycleEvent(string Name, string TitleId, string SessionId, DateTimeOffset Time, int Members, double DurationSeconds)
 {
-    public const string Started = "session_started";
-    public const string Ended = "session_ended";
+    public const string Started = SessionEventNames.SessionStarted;
+    public const string Ended = SessionEventNames.SessionEnded;
+
+    /// <summary>The event as a heartbeat reports it (the backend's record; a start has no duration).</summary>
+    public RelaySessionEvent ToReported() => new(Name, SessionId, Time, Members, Name == Started ? null : DurationSeconds);
 }
 
 /// <summary>Sessions and members of one title on this relay, for its heartbeat; written by the receive loop only.</summary>

@@ -41,7 +41,7 @@ public sealed class HttpRelayControlPlane : IRelayControlPlane, IDisposable
             throw new RelayControlPlaneException($"No relay key is known for title {heartbeat.TitleId}.");
         }
 
-        var body = JsonSerializer.SerializeToUtf8Bytes(ToWire(heartbeat), HeartbeatJsonContext.Default.HeartbeatBody);
+        var body = JsonSerializer.SerializeToUtf8Bytes(heartbeat.Heartbeat, HeartbeatJsonContext.Default.RelayHeartbeat);
         HttpStatusCode? lastStatus = null;
         foreach (var key in Ordered(heartbeat.TitleId, keys))
         {
@@ -109,18 +109,6 @@ public sealed class HttpRelayControlPlane : IRelayControlPlane, IDisposable
         return ordered;
     }
 
-    private static HeartbeatBody ToWire(HeartbeatReport heartbeat)
-    {
-        var events = new List<HeartbeatEvent>(heartbeat.Events.Count);
-        foreach (var e in heartbeat.Events)
-        {
-            events.Add(new HeartbeatEvent(e.Name, e.SessionId, e.Time, e.Members, e.DurationSeconds));
-        }
-
-        return new HeartbeatBody(heartbeat.RelayId, heartbeat.Region, heartbeat.Endpoint, heartbeat.Capacity, heartbeat.Load,
-            heartbeat.Sessions, heartbeat.Members, heartbeat.Version, heartbeat.Draining, events);
-    }
-
     private static HeartbeatAnswer FromWire(HeartbeatAnswerBody answer)
     {
         var keys = new List<RelayKey>();
@@ -136,25 +124,11 @@ public sealed class HttpRelayControlPlane : IRelayControlPlane, IDisposable
     }
 }
 
-internal sealed record HeartbeatBody(
-    string RelayId,
-    string Region,
-    string Endpoint,
-    int Capacity,
-    double Load,
-    int Sessions,
-    int Members,
-    string Version,
-    bool Draining,
-    IReadOnlyList<HeartbeatEvent> Events);
-
-internal sealed record HeartbeatEvent(string Name, string SessionId, DateTimeOffset Time, int Members, double DurationSeconds);
-
 internal sealed record HeartbeatAnswerBody(IReadOnlyList<HeartbeatKey>? RelayKeys, double HeartbeatSeconds);
 
 internal sealed record HeartbeatKey(string? KeyId, string? Secret);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, PropertyNameCaseInsensitive = true)]
-[JsonSerializable(typeof(HeartbeatBody))]
+[JsonSerializable(typeof(RelayHeartbeat))]
 [JsonSerializable(typeof(HeartbeatAnswerBody))]
 internal sealed partial class HeartbeatJsonContext : JsonSerializerContext;

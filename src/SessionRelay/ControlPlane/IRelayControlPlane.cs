@@ -1,30 +1,15 @@
+using GameBackend.Core.Sessions;
+
 namespace GameBackend.SessionRelay.ControlPlane;
 
-/// <summary>What a relay tells the backend about itself for one title, every few seconds.</summary>
-/// <param name="TitleId">The title this heartbeat speaks for (one heartbeat per served title).</param>
-/// <param name="RelayId">Stable id of this relay in the registry.</param>
-/// <param name="Region">Where the relay runs; matches are allocated within a region.</param>
-/// <param name="Endpoint">The public UDP <c>host:port</c> clients send to.</param>
-/// <param name="Capacity">Sessions this relay can hold at once, across titles (<see cref="RelayOptions.MaxSessions"/>).</param>
-/// <param name="Load">Sessions open now, across titles (a number in <paramref name="Capacity"/>'s unit). Sessions are the
-/// unit because the registry counts each match it allocates as one unit of load until the next heartbeat (docs/relays.md).</param>
-/// <param name="Sessions">This title's sessions on this relay now.</param>
-/// <param name="Members">This title's members on this relay now.</param>
-/// <param name="Version">The relay's build version.</param>
-/// <param name="Draining">True once the relay takes no new sessions: allocate nothing more here.</param>
-/// <param name="Events">Session lifecycle events of this title since the last accepted heartbeat (at most 1000).</param>
-public sealed record HeartbeatReport(
-    string TitleId,
-    string RelayId,
-    string Region,
-    string Endpoint,
-    int Capacity,
-    double Load,
-    int Sessions,
-    int Members,
-    string Version,
-    bool Draining,
-    IReadOnlyList<SessionLifecycleEvent> Events);
+/// <summary>
+/// What a relay tells the backend about one title it serves, every few seconds: the backend's own heartbeat record
+/// (<see cref="RelayHeartbeat"/>, in Core, the same type the registry validates and the HTTP route carries), so the two
+/// sides of the contract share one definition. Capacity and load are in sessions, across titles, because the registry
+/// counts each match it allocates as one unit of load until the next heartbeat (docs/relays.md); sessions and members are
+/// this title's; events are this title's session lifecycle events since the last accepted heartbeat (at most 1000).
+/// </summary>
+public sealed record HeartbeatReport(string TitleId, RelayHeartbeat Heartbeat);
 
 /// <summary>The backend's answer: the title's active relay keys and when to beat next.</summary>
 public sealed record HeartbeatAnswer(IReadOnlyList<RelayKey> RelayKeys, double HeartbeatSeconds);

@@ -1,3 +1,4 @@
+using GameBackend.Core.Sessions;
 using System.Diagnostics;
 using System.Reflection;
 
@@ -131,16 +132,17 @@ public sealed class RelayHeartbeats
         var load = _relay.Loads.Find(titleId);
         var heartbeat = new HeartbeatReport(
             id,
-            options.RelayId,
-            options.Region,
-            PublicEndpoint(),
-            options.MaxSessions,
-            (int)_relay.Metrics.Sessions,
-            (int)(load?.Sessions ?? 0),
-            (int)(load?.Members ?? 0),
-            RelayVersion,
-            _relay.IsDraining,
-            events);
+            new RelayHeartbeat(
+                options.RelayId,
+                options.Region,
+                PublicEndpoint(),
+                options.MaxSessions,
+                (int)_relay.Metrics.Sessions,
+                (int)(load?.Sessions ?? 0),
+                (int)(load?.Members ?? 0),
+                RelayVersion,
+                _relay.IsDraining,
+                events.ConvertAll(static e => e.ToReported())));
         try
         {
             var answer = await _controlPlane.HeartbeatAsync(heartbeat, _relay.Keys.KeysOf(titleId), cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using GameBackend.Core.Events;
+using GameBackend.Core.Sessions;
 using GameBackend.SessionRelay;
 using GameBackend.SessionRelay.ControlPlane;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,11 +25,11 @@ public sealed class RelayControlPlaneContractTests
         var now = factory.Time.GetUtcNow();
 
         var answer = await controlPlane.HeartbeatAsync(
-            new WireHeartbeat(title.Id, "relay-eu-1", "eu", "203.0.113.7:7777", 1024, 0.25, 1, 2, "1.0.0+abc", false,
+            new WireHeartbeat(title.Id, new RelayHeartbeat("relay-eu-1", "eu", "203.0.113.7:7777", 1024, 0.25, 1, 2, "1.0.0+abc", false,
             [
-                new SessionLifecycleEvent("session_started", title.Id, session, now.AddSeconds(-30), 2, 0),
-                new SessionLifecycleEvent("session_ended", title.Id, session, now, 0, 30),
-            ]),
+                new SessionLifecycleEvent("session_started", title.Id, session, now.AddSeconds(-30), 2, 0).ToReported(),
+                new SessionLifecycleEvent("session_ended", title.Id, session, now, 0, 30).ToReported(),
+            ])),
             keys,
             CancellationToken.None);
 
