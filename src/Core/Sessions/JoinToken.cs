@@ -33,7 +33,7 @@ public enum JoinTokenFailure
 ///     58    8  expiry, Unix seconds, big-endian
 ///     66   32  HMAC-SHA256 over bytes 0..65
 /// </code>
-/// docs/relay-protocol.md (the relay issue) carries the same table.
+/// docs/relay-protocol.md carries the same table.
 /// </summary>
 public static class JoinToken
 {
