@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using GameBackend.Core.Matchmaking;
+using GameBackend.Core.Ratings;
 
 namespace GameBackend.Api.Matchmaking;
 
@@ -90,21 +91,13 @@ public sealed record TicketResponse(
         return new(
             ticket.Id,
             ticket.QueueId,
-            TicketStatusText(ticket.Status),
+            TicketService.StatusText(ticket.Status),
             ticket.Players.Select(p => p.PlayerId).ToList(),
             ticket.CreatedAt,
             ticket.EndedAt,
             view.PollAfterSeconds,
             assignment);
     }
-
-    private static string TicketStatusText(TicketStatus status) => status switch
-    {
-        TicketStatus.Searching => "searching",
-        TicketStatus.Matched => "matched",
-        TicketStatus.TimedOut => "timed_out",
-        _ => "cancelled",
-    };
 }
 
 /// <summary>A rating in the queue's system: Glicko-2 (rating, deviation, volatility) or OpenSkill (mu, sigma, ordinal = mu − 3σ).</summary>
@@ -115,7 +108,7 @@ public sealed record RatingValueResponse(double? Rating, double? Deviation, doub
         ArgumentNullException.ThrowIfNull(value);
         return system == RatingSystem.Glicko2
             ? new(value.Rating, value.Deviation, value.Volatility, null, null, null)
-            : new(null, null, null, value.Mu, value.Sigma, value.Mu - (3 * value.Sigma));
+            : new(null, null, null, value.Mu, value.Sigma, new OpenSkillRating(value.Mu, value.Sigma).Ordinal);
     }
 }
 

@@ -133,8 +133,8 @@ public sealed class MatchResults
 
             if (final)
             {
-                var settled = await _store.GetAsync(item.Key, ct);
-                updated = await ApplyAsync(titleId, settled!, updated, ct);
+                // The match as just written: its new version is all ApplyAsync needs to mark it rated.
+                updated = await ApplyAsync(titleId, item with { Version = written.Version! }, updated, ct);
             }
 
             return View(updated, reporterPlayerId);

@@ -144,7 +144,7 @@ public sealed class MatchmakingTick
                 var wait = now - ticket.CreatedAt;
                 if (wait > timeout)
                 {
-                    if (await EndAsync(titleId, item, ticket with { Status = TicketStatus.TimedOut, EndedAt = now }, now, ct))
+                    if (await TicketService.EndAsync(_store, titleId, item, ticket, TicketStatus.TimedOut, now, ct) is not null)
                     {
                         timedOut++;
                     }
@@ -286,16 +286,6 @@ public sealed class MatchmakingTick
             new MatchFormedProperties(queue.Id, matchId, match.SessionId, region, relay.RelayId, seats.Count, seats.Select(s => s.PlayerId).ToArray()),
             MatchmakingEventJsonContext.Default.MatchFormedProperties);
         return (CommitResult.Formed, new BackendEvent(titleId, Ids.NewId(_time), BackendEventNames.MatchFormed, now, null, match.SessionId, properties));
-    }
-
-    private async Task<bool> EndAsync(string titleId, StoredItem searching, TicketDocument ended, DateTimeOffset now, CancellationToken ct)
-    {
-        var result = await _store.TransactAsync(new Transaction(
-        [
-            new TransactionOperation.Delete(searching.Key, searching.Version),
-            new TransactionOperation.Create(new NewItem(MatchmakingKeys.Ended(titleId, ended.QueueId, ended.Id), TicketService.Serialize(ended), now + TicketService.EndedTicketRetention)),
-        ]), ct);
-        return result.Committed;
     }
 
     private static void FillPings(ValidQueue queue, TicketDocument ticket, float[] pings)

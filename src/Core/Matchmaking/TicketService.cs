@@ -194,7 +194,7 @@ public sealed class TicketService
             };
         }
 
-        var ended = await EndAsync(titleId, ticket.Searching, ticket.Document, TicketStatus.Cancelled, ct);
+        var ended = await EndAsync(_store, titleId, ticket.Searching, ticket.Document, TicketStatus.Cancelled, _time.GetUtcNow(), ct);
         if (ended is null)
         {
             // The tick matched (or timed out) the ticket between our read and our write: report what it is now.
@@ -204,12 +204,14 @@ public sealed class TicketService
         return new TicketView(ended, null, 0);
     }
 
-    /// <summary>Moves a searching ticket to an ended status; null when the searching item changed (the tick got there first).</summary>
-    internal async Task<TicketDocument?> EndAsync(string titleId, StoredItem searching, TicketDocument ticket, TicketStatus status, CancellationToken ct)
+    /// <summary>
+    /// Moves a searching ticket to an ended status (cancelled or timed out) in one transaction: delete the searching item
+    /// at the version read, create the ended one. Null when the searching item changed (someone else got there first).
+    /// </summary>
+    internal static async Task<TicketDocument?> EndAsync(IDocumentStore store, string titleId, StoredItem searching, TicketDocument ticket, TicketStatus status, DateTimeOffset now, CancellationToken ct)
     {
-        var now = _time.GetUtcNow();
         var ended = ticket with { Status = status, EndedAt = now };
-        var result = await _store.TransactAsync(new Transaction(
+        var result = await store.TransactAsync(new Transaction(
         [
             new TransactionOperation.Delete(searching.Key, searching.Version),
             new TransactionOperation.Create(new NewItem(MatchmakingKeys.Ended(titleId, ticket.QueueId, ticket.Id), Serialize(ended), now + EndedTicketRetention)),
@@ -217,7 +219,8 @@ public sealed class TicketService
         return result.Committed ? ended : null;
     }
 
-    internal static string StatusText(TicketStatus status) => status switch
+    /// <summary>A status as the API and error details spell it.</summary>
+    public static string StatusText(TicketStatus status) => status switch
     {
         TicketStatus.Searching => "searching",
         TicketStatus.Matched => "matched",
