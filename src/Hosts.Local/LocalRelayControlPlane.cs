@@ -34,14 +34,7 @@ internal sealed class LocalRelayControlPlane(TitleService titles, RelayRegistry 
             throw new RelayControlPlaneException($"The registry refused the heartbeat: {registered.Error.Code} {registered.Error.Message}");
         }
 
-        var active = new List<RelayKey>();
-        foreach (var key in title.Value.RelayKeys)
-        {
-            if (key.RetiredAt is null)
-            {
-                active.Add(new RelayKey(key.KeyId, key.Secret));
-            }
-        }
+        var active = title.Value.ActiveRelayKeys.Select(static k => new RelayKey(k.KeyId, k.Secret)).ToList();
 
         return new HeartbeatAnswer(active, RelayRegistry.HeartbeatInterval.TotalSeconds);
     }

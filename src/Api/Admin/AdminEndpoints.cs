@@ -133,15 +133,7 @@ public static class AdminEndpoints
             return ApiProblem.From(result.Error);
         }
 
-        SigningKey? newest = null;
-        foreach (var key in result.Value.SigningKeys)
-        {
-            if (key.RetiredAt is null && (newest is null || key.CreatedAt >= newest.CreatedAt))
-            {
-                newest = key;
-            }
-        }
-
+        var newest = result.Value.CurrentSigningKey;
         return newest is null
             ? new ApiProblem(500, ApiErrorCodes.InternalError, "The title has no active signing key.")
             : TypedResults.Ok(new SigningKeyResponse(newest.KeyId, newest.CreatedAt));

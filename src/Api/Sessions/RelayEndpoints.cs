@@ -100,8 +100,7 @@ public static class RelayEndpoints
 
     /// <summary>Every relay key that still validates join tokens, so a relay accepts tokens signed before a rotation too.</summary>
     private static List<RelaySecretResponse> ActiveKeys(Title title) =>
-        title.RelayKeys
-            .Where(k => k.RetiredAt is null)
+        title.ActiveRelayKeys
             .Select(k => new RelaySecretResponse(k.KeyId, System.Buffers.Text.Base64Url.EncodeToString(k.Secret)))
             .ToList();
 

@@ -52,8 +52,7 @@ public static class RelayKeyEndpoints
     private static RelayKeyListResponse ToResponse(Title title)
     {
         var current = title.CurrentRelayKey;
-        return new RelayKeyListResponse(title.RelayKeys
-            .Where(k => k.RetiredAt is null)
+        return new RelayKeyListResponse(title.ActiveRelayKeys
             .Select(k => new RelayKeyResponse(k.KeyId, System.Buffers.Text.Base64Url.EncodeToString(k.Secret), k.CreatedAt, ReferenceEquals(k, current)))
             .ToList());
     }

@@ -36,6 +36,9 @@ public sealed record Title(
     /// </summary>
     public IReadOnlyList<SigningKey> RelayKeys { get; init; } = [];
 
+    /// <summary>The relay keys that still validate join tokens (what relays must hold), oldest first.</summary>
+    public IEnumerable<SigningKey> ActiveRelayKeys => RelayKeys.Where(static k => k.RetiredAt is null);
+
     /// <summary>The relay key that signs new join tokens; null for a title made before relay keys existed (see TitleService.EnsureRelayKeyAsync).</summary>
     public SigningKey? CurrentRelayKey => SigningKeyRing.Current(RelayKeys);
 }
