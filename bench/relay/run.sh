@@ -8,7 +8,8 @@
 # publishes src/SessionRelay (Native AOT, as the container ships it, when clang is here; RELAY_BUILD=jit for the
 # plain JIT build), builds bench/RelayLoad, then for each mode starts each relay on loopback, runs the generator
 # against it and stops it. Settings (environment): MODES, DURATION, WARMUP, SESSION_MEMBERS (one count or several,
-# e.g. "1000 2000 5000"), SAT_MEMBERS,
+# e.g. "1000 2000 5000"), ROUNDS (rtt only: that many paired rounds, alternating which relay goes first, then a
+# summary of medians), SAT_MEMBERS,
 # SAT_SESSION_SIZE, RTT_PAIRS, RTT_RATE, RELAY_BUILD, BASELINE_SRC, KEEP (keep the temp folder), REUSE (a kept temp
 # folder: skip the builds and run what it holds), NICE (e.g. -10: relays and generator at a higher priority than
 # other work on a shared machine; the same for both relays; needs root).
@@ -79,7 +80,7 @@ start_relay() { # $1 = ours | baseline
   else
     Relay__Endpoint=127.0.0.1:$ours_port Relay__HttpUrls=http://127.0.0.1:$ours_http \
     Relay__Titles__0__TitleId=$title Relay__Titles__0__Keys__0__KeyId=$key_id Relay__Titles__0__Keys__0__Secret=$secret \
-    Relay__MemberPacketsPerSecond=65535 Relay__MemberBytesPerSecond=1000000000 Relay__DrainSeconds=0 \
+    Relay__MemberPacketsPerSecond=65535 Relay__MemberBytesPerSecond=1000000000 Relay__JoinsPerSecondPerAddress=0 Relay__DrainSeconds=0 \
     Logging__LogLevel__Default=Warning \
       "${prio[@]}" "${ours_cmd[@]}" >>"$tmp/ours.log" 2>&1 &
     relay_pid=$!
@@ -112,6 +113,17 @@ echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d
 echo "== load before: $(cut -d' ' -f1-3 /proc/loadavg)   relay build: $relay_build   nice: ${NICE:-0}   $(date -u +%FT%TZ)"
 : >"$tmp/results"
 for mode in $modes; do
+  if [[ "$mode" == rtt && "${ROUNDS:-1}" -gt 1 ]]; then
+    # Paired rounds, the order alternating, so a drift in the machine's state hits both relays alike.
+    for round in $(seq "$ROUNDS"); do
+      order="baseline ours"; (( round % 2 == 0 )) && order="ours baseline"
+      for kind in $order; do
+        echo "-- rtt round $round / $kind   (load $(cut -d' ' -f1 /proc/loadavg))"
+        run_load "$kind" --mode rtt --members $((rtt_pairs * 2)) --session-size 2 --rate "$rtt_rate"
+      done
+    done
+    continue
+  fi
   for kind in baseline ours; do
     echo "-- $mode / $kind   (load $(cut -d' ' -f1 /proc/loadavg))"
     case $mode in
@@ -122,6 +134,25 @@ for mode in $modes; do
   done
 done
 echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+if [[ "${ROUNDS:-1}" -gt 1 ]] && grep -q 'mode=rtt' "$tmp/results"; then
+  # Per relay: the median over rounds of each round's p50, p99 and p99.9, and in how many rounds ours was no worse.
+  python3 - "$tmp/results" <<'PY'
+import statistics, sys
+rounds = {"baseline": [], "ours": []}
+for line in open(sys.argv[1]):
+    kv = dict(p.split("=", 1) for p in line.split()[1:] if "=" in p)
+    if kv.get("mode") == "rtt":
+        rounds[kv["relay"]].append({k: float(kv[k]) for k in ("p50_us", "p99_us", "p999_us")})
+n = min(len(rounds["baseline"]), len(rounds["ours"]))
+print(f"\nround trip over {n} paired rounds (median of the rounds' percentiles):")
+for k in ("p50_us", "p99_us", "p999_us"):
+    b = [r[k] for r in rounds["baseline"][:n]]; o = [r[k] for r in rounds["ours"][:n]]
+    no_worse = sum(1 for x, y in zip(b, o) if y <= x)
+    print(f"  {k[:-3]:>5}: baseline {statistics.median(b):7.1f} µs   ours {statistics.median(o):7.1f} µs   "
+          f"ours no worse in {no_worse}/{n} rounds   median paired difference {statistics.median([y - x for x, y in zip(b, o)]):+.1f} µs")
+PY
+fi
 
 echo
 echo "| mode | relay | figure | relay CPU (cores) | relay CPU per forwarded datagram | other load (cores) | relay memory |"

@@ -53,6 +53,9 @@ internal sealed unsafe class RelayEngine
     private readonly double _byteBurst;
     private readonly long _ticksPerSecond;
     private readonly long _keyMissInterval;
+    private readonly JoinBucket[] _joinBuckets;
+    private readonly double _joinsPerTick;
+    private readonly double _joinBurst;
     private long _nextKeyMissAt;
     private long _now;
 
@@ -112,6 +115,29 @@ internal sealed unsafe class RelayEngine
         _packetBurst = options.MemberPacketsPerSecond;
         _byteBurst = options.MemberBytesPerSecond;
         _keyMissInterval = _ticksPerSecond / 10;
+        _joinBuckets = new JoinBucket[JoinBucketCount];
+        _joinsPerTick = options.JoinsPerSecondPerAddress / (double)_ticksPerSecond;
+        _joinBurst = options.JoinsPerSecondPerAddress;
+    }
+
+    /// <summary>Buckets of the per-address JOIN cap: addresses hash into a fixed table, so a flood from many addresses costs no memory.</summary>
+    internal const int JoinBucketCount = 1 << JoinBucketBits;
+
+    private const int JoinBucketBits = 12;
+
+    /// <summary>
+    /// The JOIN-cap bucket of a source: its IPv4 address, or the /64 prefix of its IPv6 address (one host gets a whole
+    /// /64, so a finer key would let it rotate addresses for free). The port is left out: a flooder picks ports at will.
+    /// Unkeyed on purpose: whoever can spoof a victim's address can drain the victim's bucket directly, so a secret seed
+    /// would protect nothing.
+    /// </summary>
+    internal static int JoinBucketOf(in PeerAddress address)
+    {
+        ref var bytes = ref Unsafe.As<AddressBytes, byte>(ref Unsafe.AsRef(in address.Bytes));
+        var key = address.Length <= 16
+            ? Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref bytes, 4))
+            : Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, 8));
+        return (int)((key * 0x9E3779B97F4A7C15UL) >> (64 - JoinBucketBits));
     }
 
     public SendQueue Outgoing => _send;
@@ -252,6 +278,20 @@ internal sealed unsafe class RelayEngine
         return true;
     }
 
+    private bool TakeJoinToken(PeerAddress* from)
+    {
+        ref var bucket = ref _joinBuckets[JoinBucketOf(in *from)];
+        bucket.Tokens = Math.Min(_joinBurst, bucket.Tokens + ((_now - bucket.LastRefill) * _joinsPerTick));
+        bucket.LastRefill = _now;
+        if (bucket.Tokens < 1)
+        {
+            return false;
+        }
+
+        bucket.Tokens -= 1;
+        return true;
+    }
+
     private bool TakeTokens(ref Member member, int length)
     {
         var elapsed = _now - member.LastRefill;
@@ -286,6 +326,12 @@ internal sealed unsafe class RelayEngine
 
     private void HandleJoin(byte* datagram, PeerAddress* from)
     {
+        if (_joinBurst > 0 && !TakeJoinToken(from))
+        {
+            Drop(DropReason.JoinRateLimited);
+            return;
+        }
+
         var token = new ReadOnlySpan<byte>(datagram + RelayProtocol.JoinTokenOffset, JoinToken.Length);
         if (token[0] != JoinToken.Version)
         {
@@ -733,6 +779,12 @@ internal sealed unsafe class RelayEngine
     {
         WriteHeader(deliver, RelayProtocol.Deliver);
         deliver[4] = fromSlot;
+    }
+
+    private struct JoinBucket
+    {
+        public double Tokens;
+        public long LastRefill;
     }
 
     /// <summary>A joined member; unmanaged, so the array can be pinned and the kernel can read <see cref="Address"/> in place.</summary>

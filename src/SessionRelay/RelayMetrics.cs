@@ -10,7 +10,7 @@ namespace GameBackend.SessionRelay;
 /// </summary>
 public sealed class RelayMetrics
 {
-    private static readonly string[] DropNames = ["malformed", "unknown_key", "bad_signature", "title_mismatch", "unknown_connection", "wrong_endpoint", "rate_limited", "no_such_target"];
+    private static readonly string[] DropNames = ["malformed", "unknown_key", "bad_signature", "title_mismatch", "unknown_connection", "wrong_endpoint", "rate_limited", "no_such_target", "join_rate_limited"];
     private static readonly string[] RefusalNames = ["", "expired", "slot_taken", "slot_in_use", "draining", "full", "bad_slot"];
 
     internal readonly long[] DropCounts = new long[DropNames.Length];

@@ -40,6 +40,13 @@ public sealed class RelayOptions
     /// <summary>Bytes per second one member may send (burst: one second's worth); 0 = no cap.</summary>
     public int MemberBytesPerSecond { get; set; } = 200_000;
 
+    /// <summary>
+    /// JOINs per second one source address may send (an IPv4 address, or an IPv6 /64; burst: one second's worth), checked
+    /// before the token's HMAC, so a flood of forged JOINs from one place costs a table lookup each instead of an HMAC.
+    /// Members behind one carrier-grade NAT share an address: raise it where that is common. 0 = no cap.
+    /// </summary>
+    public int JoinsPerSecondPerAddress { get; set; } = 50;
+
     /// <summary>How long a draining relay lets its sessions run before it closes them and stops.</summary>
     public double DrainSeconds { get; set; } = 60;
 
@@ -128,6 +135,7 @@ public sealed class RelayOptionsValidator : IValidateOptions<RelayOptions>
         Check(failures, options.MaxSessionSeconds is >= 1 and <= 7 * 86400, "Relay:MaxSessionSeconds must be 1 to 604800.");
         Check(failures, options.MemberPacketsPerSecond is >= 0 and <= 65535, "Relay:MemberPacketsPerSecond must be 0 (no cap) to 65535.");
         Check(failures, options.MemberBytesPerSecond >= 0, "Relay:MemberBytesPerSecond must be 0 (no cap) or more.");
+        Check(failures, options.JoinsPerSecondPerAddress is >= 0 and <= 1_000_000, "Relay:JoinsPerSecondPerAddress must be 0 (no cap) to 1000000.");
         Check(failures, options.DrainSeconds is >= 0 and <= 86400, "Relay:DrainSeconds must be 0 to 86400.");
         Check(failures, options.DrainAcceptSeconds is >= 0 and <= 3600, "Relay:DrainAcceptSeconds must be 0 to 3600.");
         Check(failures, IsRegistryId(options.RelayId), "Relay:RelayId must be 1–64 characters of a–z, 0–9, '_' and '-'.");

@@ -123,4 +123,7 @@ public enum DropReason
 
     /// <summary>DATA to an empty slot, the sender's own slot, or a slot out of range.</summary>
     NoSuchTarget,
+
+    /// <summary>A JOIN over its source address's JOINs-per-second cap (checked before the HMAC).</summary>
+    JoinRateLimited,
 }

@@ -1,4 +1,7 @@
+using System.Net;
 using System.Buffers.Binary;
+
+using GameBackend.SessionRelay.Transport;
 
 namespace GameBackend.SessionRelay.Tests;
 
@@ -79,6 +82,65 @@ public sealed class JoinTests
 
         Assert.Equal(2, relay.Metrics.Drops(DropReason.BadSignature));
         Assert.Equal(0, relay.Metrics.Sessions);
+    }
+
+    [Fact]
+    public async Task A_flood_of_joins_from_one_address_is_cut_to_its_cap_before_any_hmac_and_other_addresses_still_join()
+    {
+        var loopback = new PeerAddress();
+        loopback.CopyFrom(new IPEndPoint(IPAddress.Loopback, 1000).Serialize().Buffer.Span);
+        var neighbour = new PeerAddress();
+        neighbour.CopyFrom(new IPEndPoint(IPAddress.Parse("127.0.0.2"), 2000).Serialize().Buffer.Span);
+        Assert.NotEqual(RelayEngine.JoinBucketOf(in loopback), RelayEngine.JoinBucketOf(in neighbour));
+
+        using var relay = new RelayHarness(o => o.JoinsPerSecondPerAddress = 5);
+        using var flooder = relay.Client();
+        const int Flood = 200;
+        for (var i = 0; i < Flood; i++)
+        {
+            flooder.Send(RelayTestClient.JoinDatagram(relay.Token(RelayHarness.NewId(), RelayHarness.NewId(), 0, secret: new byte[32]), RelayProtocol.JoinLength));
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (relay.Metrics.Drops(DropReason.BadSignature) + relay.Metrics.Drops(DropReason.JoinRateLimited) < Flood && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        // The burst (5) and what refilled while the flood was sent reached the HMAC; the rest were cut before it.
+        var verified = relay.Metrics.Drops(DropReason.BadSignature);
+        Assert.Equal(Flood, verified + relay.Metrics.Drops(DropReason.JoinRateLimited));
+        Assert.InRange(verified, 5, 5 + 50);
+        Assert.Null(flooder.Receive(100));
+
+        // Another address has its own budget: an authentic join from it goes straight in.
+        using var neighbourClient = relay.Client(IPAddress.Parse("127.0.0.2"));
+        neighbourClient.JoinOrFail(relay.Token(RelayHarness.NewId(), RelayHarness.NewId(), 0));
+        Assert.Equal(1, relay.Metrics.Members);
+    }
+
+    [Fact]
+    public void The_join_cap_keys_on_the_address_not_the_port_and_on_the_ipv6_slash_64()
+    {
+        static int Bucket(string address, int port)
+        {
+            var peer = new PeerAddress();
+            peer.CopyFrom(new IPEndPoint(IPAddress.Parse(address), port).Serialize().Buffer.Span);
+            return RelayEngine.JoinBucketOf(in peer);
+        }
+
+        Assert.Equal(Bucket("203.0.113.7", 1), Bucket("203.0.113.7", 65000));
+        Assert.Equal(Bucket("2001:db8:1:2::1", 1), Bucket("2001:db8:1:2:ffff:ffff:ffff:ffff", 2));
+        Assert.InRange(Bucket("2001:db8:1:2::1", 1), 0, RelayEngine.JoinBucketCount - 1);
+
+        // Distinct addresses spread over the table instead of piling into a few buckets.
+        var buckets = new HashSet<int>();
+        for (var i = 0; i < 1000; i++)
+        {
+            buckets.Add(Bucket($"198.51.{i / 256}.{i % 256}", 5000));
+        }
+
+        Assert.True(buckets.Count > 850, $"1000 addresses fell into {buckets.Count} buckets");
     }
 
     [Fact]

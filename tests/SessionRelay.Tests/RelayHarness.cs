@@ -24,6 +24,9 @@ internal sealed class RelayHarness : IDisposable
             MaxMembers = 1024,
             MemberPacketsPerSecond = 0,
             MemberBytesPerSecond = 0,
+
+            // Every test client sends from 127.0.0.1; the tests of the per-address JOIN cap turn it on.
+            JoinsPerSecondPerAddress = 0,
             DrainSeconds = 30,
             DrainAcceptSeconds = 0,
             SocketBufferBytes = 4 << 20,
@@ -59,7 +62,7 @@ internal sealed class RelayHarness : IDisposable
             keyId,
             secret ?? Secret);
 
-    public RelayTestClient Client() => new(Endpoint);
+    public RelayTestClient Client(IPAddress? from = null) => new(Endpoint, from);
 
     /// <summary>Waits until a condition on the relay holds (its loop runs on another thread).</summary>
     public static async Task Eventually(Func<bool> condition, string what, int timeoutMs = 5000)
@@ -90,11 +93,11 @@ internal sealed class RelayTestClient : IDisposable
     private readonly IPEndPoint _relay;
     private readonly byte[] _receive = new byte[2048];
 
-    public RelayTestClient(IPEndPoint relay)
+    public RelayTestClient(IPEndPoint relay, IPAddress? from = null)
     {
         _relay = relay;
         _socket = new Socket(relay.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        _socket.Bind(new IPEndPoint(relay.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Loopback : IPAddress.Loopback, 0));
+        _socket.Bind(new IPEndPoint(from ?? (relay.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Loopback : IPAddress.Loopback), 0));
     }
 
     public IPEndPoint LocalEndpoint => (IPEndPoint)_socket.LocalEndPoint!;
