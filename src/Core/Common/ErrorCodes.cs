@@ -232,4 +232,10 @@ public static class ErrorCodes
     public const string InvalidRelayHeartbeat = "invalid_relay_heartbeat";
     /// <summary>503: the event bus did not accept the heartbeat's session events; send them again (Retry-After).</summary>
     public const string EventBusUnavailable = "event_bus_unavailable";
+
+    // Analytics queries
+    /// <summary>400: a date of an analytics query is missing or not a calendar date yyyy-MM-dd between 2000-01-01 and 2999-12-31; Details["parameter"] names it.</summary>
+    public const string InvalidAnalyticsDate = "invalid_analytics_date";
+    /// <summary>400: an analytics range ends before it starts or spans more than 92 days (Details["maxDays"]).</summary>
+    public const string InvalidAnalyticsRange = "invalid_analytics_range";
 }

@@ -8,15 +8,16 @@ namespace GameBackend.Core.Events;
 /// (consumers deduplicate by it); <see cref="PlayerId"/> is the partitioning key, so one player's events stay in order.
 /// <see cref="PlayerSince"/> is the player's account creation time, stamped by the server (never taken from a client),
 /// so the rollups can place an active player in their cohort for retention without a lookup per event.
+/// The optional members have defaults so that <see cref="EventWire"/>, which omits nulls, reads an event without them.
 /// </summary>
 public sealed record BackendEvent(
     string TitleId,
     string Id,
     string Name,
     DateTimeOffset Time,
-    string? PlayerId,
-    string? SessionId,
-    JsonElement? Properties,
+    string? PlayerId = null,
+    string? SessionId = null,
+    JsonElement? Properties = null,
     DateTimeOffset? PlayerSince = null);
 
 /// <summary>The names of the events the backend itself publishes; stable, because consumers and dashboards key on them.</summary>

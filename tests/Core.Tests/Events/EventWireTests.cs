@@ -22,6 +22,14 @@ public sealed class EventWireTests
     }
 
     [Fact]
+    public void An_event_without_player_session_properties_or_cohort_survives_encoding()
+    {
+        var sent = new BackendEvent("t1", "e1", "match_formed", new DateTimeOffset(2026, 11, 25, 13, 0, 0, TimeSpan.Zero), null, null, null);
+
+        Assert.Equal(sent, EventWire.TryDecode(EventWire.Encode(sent)));
+    }
+
+    [Fact]
     public void The_key_keeps_a_players_events_together_and_separates_titles()
     {
         var at = DateTimeOffset.UnixEpoch;
