@@ -34,6 +34,24 @@ DYNAMODB_LOCAL_JAR=$(find "$dynamodb_local_package/lib" -name DynamoDBLocal.jar 
 [ -n "$DYNAMODB_LOCAL_JAR" ] || { echo "DynamoDBLocal.jar not found under $dynamodb_local_package/lib" >&2; exit 1; }
 export DYNAMODB_LOCAL_JAR
 
+# Cosmos DB store tests: the fixture starts its own cosmosdb-server (npm @vercel/cosmosdb-server: in memory, HTTPS with
+# the self-signed certificate the package ships, on a free 127.0.0.1 port). It needs node 20+ and that package, which is
+# installed once into a cache outside the repository; the tests find it through COSMOSDB_SERVER.
+cosmosdb_server_version=1.0.1
+cosmosdb_server_dir="${XDG_CACHE_HOME:-$HOME/.cache}/gamebackend/cosmosdb-server"
+cosmosdb_server_package="$cosmosdb_server_dir/node_modules/@vercel/cosmosdb-server"
+installed_version=$(sed -nE 's/^[[:space:]]*"version":[[:space:]]*"([^"]+)".*/\1/p' "$cosmosdb_server_package/package.json" 2>/dev/null | head -n 1 || true)
+if [ "$installed_version" != "$cosmosdb_server_version" ]; then
+  command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq npm >/dev/null)
+  echo "==> installing @vercel/cosmosdb-server@$cosmosdb_server_version into $cosmosdb_server_dir"
+  mkdir -p "$cosmosdb_server_dir"
+  npm install --prefix "$cosmosdb_server_dir" --no-save --no-audit --no-fund --engine-strict=false --loglevel=error \
+    "@vercel/cosmosdb-server@$cosmosdb_server_version" >/dev/null
+fi
+[ -f "$cosmosdb_server_package/lib/cli.js" ] || { echo "cosmosdb-server not found under $cosmosdb_server_package" >&2; exit 1; }
+COSMOSDB_SERVER="$cosmosdb_server_package"
+export COSMOSDB_SERVER
+
 configuration=${CONFIGURATION:-Release}
 echo "==> dotnet test Serverless.sln -c $configuration"
 set +e
