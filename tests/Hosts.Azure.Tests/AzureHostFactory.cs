@@ -1,0 +1,74 @@
+using GameBackend.Core.Accounts;
+using GameBackend.Core.Tenancy;
+using GameBackend.Redis.Tests;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace GameBackend.Hosts.Azure.Tests;
+
+/// <summary>A title made for a test, with its plaintext keys.</summary>
+public sealed record TestTitle(string Id, string ClientKey, string ServerKey);
+
+/// <summary>
+/// Hosts.Azure's real composition in memory (what the Functions host talks to), over the private redis-server and a
+/// temporary store, with one configured relay so matches can form. Tests add services (an ingest handler) through the
+/// constructor.
+/// </summary>
+public sealed class AzureHostFactory : WebApplicationFactory<Program>
+{
+    private readonly string _dataPath = Directory.CreateTempSubdirectory("gamebackend-azure-tests-").FullName;
+    private readonly RedisServerFixture _redis;
+    private readonly Action<IServiceCollection>? _configureServices;
+
+    public AzureHostFactory(RedisServerFixture redis, Action<IServiceCollection>? configureServices = null)
+    {
+        _redis = redis;
+        _configureServices = configureServices;
+    }
+
+    public T Get<T>()
+        where T : notnull => Services.GetRequiredService<T>();
+
+    public async Task<TestTitle> CreateTitleAsync()
+    {
+        var created = await Get<TitleService>().CreateAsync("Azure test title", CellType.Dedicated, null);
+        Assert.True(created.IsSuccess, created.Error?.Code);
+        return new TestTitle(created.Value.Title.Id, created.Value.Title.ClientKey, created.Value.ServerKey);
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("GameBackend:Azure:SqlitePath", Path.Combine(_dataPath, "store.db"));
+        builder.UseSetting("GameBackend:Azure:RedisConnectionString", $"127.0.0.1:{_redis.Port}");
+        builder.UseSetting("GameBackend:Azure:RedisKeyPrefix", "azure-tests-" + Guid.NewGuid().ToString("N")[..8]);
+        builder.UseSetting("GameBackend:RateLimits:RequestsPerSecondPerClient", "1000000");
+        builder.UseSetting("GameBackend:RateLimits:RequestsPerSecondPerTitle", "1000000");
+        builder.UseSetting("GameBackend:Relays:Servers:0:RelayId", "test-relay");
+        builder.UseSetting("GameBackend:Relays:Servers:0:Region", "test");
+        builder.UseSetting("GameBackend:Relays:Servers:0:Endpoint", "127.0.0.1:7777");
+        builder.ConfigureTestServices(services =>
+        {
+            // The tests check behaviour, not hashing strength.
+            services.RemoveAll<PasswordHasher>();
+            services.AddSingleton(new PasswordHasher(new PasswordHashParameters(1024, 1, 1)));
+            _configureServices?.Invoke(services);
+        });
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        try
+        {
+            Directory.Delete(_dataPath, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+
+        GC.SuppressFinalize(this);
+    }
+}
