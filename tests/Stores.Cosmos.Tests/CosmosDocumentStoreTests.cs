@@ -208,6 +208,52 @@ public sealed class CosmosDocumentStoreTests(CosmosServerFixture cosmos)
     }
 
     [Fact]
+    public async Task A_replace_whose_answer_was_lost_and_whose_retry_failed_its_etag_is_Written()
+    {
+        var key = new ItemKey(NewTitle(), "p", "k");
+        var version = (await store.CreateAsync(new NewItem(key, Json("""{"n":1}""")))).Version!;
+
+        cosmos.Corrections.LoseNextWriteAnswer();
+        var replaced = await store.ReplaceAsync(new NewItem(key, Json("""{"n":2}""")), version);
+
+        Assert.Equal(WriteOutcome.Written, replaced.Outcome);
+        var read = await store.GetAsync(key);
+        Assert.Equal(replaced.Version, read!.Version);
+        Assert.Equal("""{"n":2}""", Encoding.UTF8.GetString(read.Body));
+    }
+
+    [Fact]
+    public async Task A_create_whose_answer_was_lost_and_whose_retry_found_the_item_is_Written()
+    {
+        var key = new ItemKey(NewTitle(), "p", "k");
+
+        cosmos.Corrections.LoseNextWriteAnswer();
+        var created = await store.CreateAsync(new NewItem(key, Json("{}")));
+
+        Assert.Equal(WriteOutcome.Written, created.Outcome);
+        Assert.Equal(created.Version, (await store.GetAsync(key))!.Version);
+    }
+
+    [Fact]
+    public async Task A_transaction_whose_batch_committed_but_whose_answer_was_lost_reports_success()
+    {
+        var title = NewTitle();
+        var guard = new ItemKey(title, "p", "guard");
+        var version = (await store.CreateAsync(new NewItem(guard, Json("{}")))).Version!;
+
+        cosmos.Corrections.LoseNextWriteAnswer();
+        var result = await store.TransactAsync(new Transaction(
+        [
+            new TransactionOperation.Replace(new NewItem(guard, Json("""{"v":2}""")), version),
+            new TransactionOperation.Create(new NewItem(new ItemKey(title, "p", "a"), Json("{}"))),
+        ]));
+
+        Assert.True(result.Committed);
+        Assert.Equal(result.Versions[0], (await store.GetAsync(guard))!.Version);
+        Assert.Equal(result.Versions[1], (await store.GetAsync(new ItemKey(title, "p", "a")))!.Version);
+    }
+
+    [Fact]
     public async Task Four_maximum_size_bodies_fit_one_transaction_and_five_throw_ArgumentException()
     {
         var title = NewTitle();

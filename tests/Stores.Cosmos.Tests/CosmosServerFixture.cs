@@ -1,10 +1,7 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Security;
-using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
+using GameBackend.Stores.ContractTests;
 using Microsoft.Azure.Cosmos;
 
 namespace GameBackend.Stores.Cosmos.Tests;
@@ -26,8 +23,7 @@ public sealed class CosmosServerFixture : IAsyncLifetime
     /// <summary>The server checks no signature; any base64 key will do.</summary>
     private static readonly string AnyKey = Convert.ToBase64String(new byte[64]);
 
-    private readonly StringBuilder output = new();
-    private Process? server;
+    private LocalServerProcess? server;
     private X509Certificate2? certificate;
 
     public string Endpoint { get; private set; } = null!;
@@ -43,35 +39,10 @@ public sealed class CosmosServerFixture : IAsyncLifetime
     {
         var package = FindPackage();
         certificate = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(Path.Combine(package, "cert.pem")));
-        var port = FreePort();
+        var port = LocalServerProcess.FreePort();
         Endpoint = $"https://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/";
 
-        // sh runs the server and then waits on its own stdin, which this process holds open: when the test host ends for
-        // any reason (even killed), stdin closes and sh stops the server, so none outlives the run.
-        var start = new ProcessStartInfo("/bin/sh")
-        {
-            WorkingDirectory = package,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(
-            """
-            node lib/cli.js --host 127.0.0.1 -p "$1" </dev/null &
-            child=$!
-            read -r _ || true
-            kill "$child" 2>/dev/null
-            wait "$child"
-            """);
-        start.ArgumentList.Add("cosmosdb-server");
-        start.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
-        server = Process.Start(start) ?? throw new InvalidOperationException("/bin/sh did not start.");
-        server.OutputDataReceived += (_, line) => Collect(line.Data);
-        server.ErrorDataReceived += (_, line) => Collect(line.Data);
-        server.BeginOutputReadLine();
-        server.BeginErrorReadLine();
+        server = LocalServerProcess.Start("cosmosdb-server", package, "node lib/cli.js --host 127.0.0.1 -p \"$1\"", port.ToString(CultureInfo.InvariantCulture));
 
         var trusted = certificate;
         var transport = new SocketsHttpHandler
@@ -86,7 +57,12 @@ public sealed class CosmosServerFixture : IAsyncLifetime
         Corrections = new CosmosTestServerCorrections(transport);
         var options = new CosmosDocumentStoreOptions { Endpoint = Endpoint, Key = AnyKey, Database = Options.Database, Container = Options.Container };
         Client = options.CreateClient(() => new HttpClient(Corrections, disposeHandler: false));
-        await WaitUntilServingAsync(port);
+        await server.WaitUntilServingAsync(
+            "cosmosdb-server",
+            port,
+            () => Client.ReadAccountAsync(),
+            exception => exception is CosmosException or HttpRequestException or IOException,
+            TimeSpan.FromSeconds(60));
         await CosmosDocumentContainer.CreateIfMissingAsync(Client, Options.Database, Options.Container);
     }
 
@@ -95,27 +71,10 @@ public sealed class CosmosServerFixture : IAsyncLifetime
         Client?.Dispose();
         Corrections?.Dispose();
         certificate?.Dispose();
-        if (server is null)
+        if (server is not null)
         {
-            return;
+            await server.DisposeAsync();
         }
-
-        if (!server.HasExited)
-        {
-            server.StandardInput.Close();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            try
-            {
-                await server.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                server.Kill(entireProcessTree: true);
-                await server.WaitForExitAsync();
-            }
-        }
-
-        server.Dispose();
     }
 
     private static string FindPackage()
@@ -139,62 +98,6 @@ public sealed class CosmosServerFixture : IAsyncLifetime
                 $"cosmosdb-server is not installed: {ServerVariable} is not set and {package} holds no lib/cli.js. "
                 + "Run eng/test.sh once (it installs the npm package @vercel/cosmosdb-server into that cache and needs node), "
                 + $"or set {ServerVariable} to the package's folder.");
-    }
-
-    private async Task WaitUntilServingAsync(int port)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            if (server!.HasExited)
-            {
-                throw new InvalidOperationException($"cosmosdb-server exited with code {server.ExitCode} before serving:\n{Output()}");
-            }
-
-            try
-            {
-                using (var probe = new TcpClient())
-                {
-                    await probe.ConnectAsync(IPAddress.Loopback, port);
-                }
-
-                await Client.ReadAccountAsync();
-                return;
-            }
-            catch (Exception exception) when (exception is SocketException or CosmosException or HttpRequestException or IOException
-                && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-            }
-        }
-    }
-
-    private void Collect(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (output)
-        {
-            output.AppendLine(line);
-        }
-    }
-
-    private string Output()
-    {
-        lock (output)
-        {
-            return output.ToString();
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

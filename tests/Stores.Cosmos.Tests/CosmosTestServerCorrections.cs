@@ -39,8 +39,17 @@ public sealed class CosmosTestServerCorrections(HttpMessageHandler transport) : 
 
     private readonly SemaphoreSlim documents = new(1, 1);
 
+    private bool loseNextWriteAnswer;
+
     /// <summary>How many batches the proxy executed; tests use it to prove transactions went through a batch.</summary>
     public int BatchesExecuted { get; private set; }
+
+    /// <summary>
+    /// A fault for tests, not a correction: the next create, replace or batch is applied, but its answer is the one a retry of
+    /// it would get (412 for a replace or a batch, 409 for a create), as when the SDK retries a write whose first answer
+    /// was lost on the way back.
+    /// </summary>
+    public void LoseNextWriteAnswer() => loseNextWriteAnswer = true;
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -53,13 +62,25 @@ public sealed class CosmosTestServerCorrections(HttpMessageHandler transport) : 
         await documents.WaitAsync(cancellationToken);
         try
         {
+            var isWrite = request.Method == HttpMethod.Put || (request.Method == HttpMethod.Post && !IsTrue(request, "x-ms-documentdb-isquery")
+                && request.Content?.Headers.ContentType?.MediaType != "application/query+json");
+            var loseAnswer = isWrite && loseNextWriteAnswer;
+            loseNextWriteAnswer &= !loseAnswer;
             if (request.Method == HttpMethod.Post && IsTrue(request, "x-ms-cosmos-is-batch-request"))
             {
                 BatchesExecuted++;
-                return await ExecuteBatchAsync(request, cancellationToken);
+                return await ExecuteBatchAsync(request, loseAnswer, cancellationToken);
             }
 
             var response = await base.SendAsync(request, cancellationToken);
+            if (loseAnswer && response.IsSuccessStatusCode)
+            {
+                response.Dispose();
+                return request.Method == HttpMethod.Post
+                    ? Failure(request, HttpStatusCode.Conflict, "Resource with specified id or name already exists.")
+                    : Failure(request, HttpStatusCode.PreconditionFailed, "Operation cannot be performed because one of the specified precondition is not met.");
+            }
+
             if (request.Method == HttpMethod.Get && await IsMissingItemFailureAsync(response, cancellationToken))
             {
                 response.Dispose();
@@ -97,13 +118,16 @@ public sealed class CosmosTestServerCorrections(HttpMessageHandler transport) : 
         return body.Contains("Cannot read properties of undefined", StringComparison.Ordinal);
     }
 
-    private static HttpResponseMessage NotFound(HttpRequestMessage request)
+    private static HttpResponseMessage NotFound(HttpRequestMessage request) =>
+        Failure(request, HttpStatusCode.NotFound, "Entity with the specified id does not exist in the system.");
+
+    private static HttpResponseMessage Failure(HttpRequestMessage request, HttpStatusCode status, string message)
     {
-        var response = new HttpResponseMessage(HttpStatusCode.NotFound)
+        var response = new HttpResponseMessage(status)
         {
             RequestMessage = request,
             Content = new StringContent(
-                """{"code":"NotFound","message":"Entity with the specified id does not exist in the system."}""",
+                JsonSerializer.Serialize(new Dictionary<string, string> { ["code"] = status.ToString(), ["message"] = message }),
                 Encoding.UTF8,
                 "application/json"),
         };
@@ -112,7 +136,7 @@ public sealed class CosmosTestServerCorrections(HttpMessageHandler transport) : 
         return response;
     }
 
-    private async Task<HttpResponseMessage> ExecuteBatchAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> ExecuteBatchAsync(HttpRequestMessage request, bool loseAnswer, CancellationToken cancellationToken)
     {
         var body = await request.Content!.ReadAsByteArrayAsync(cancellationToken);
         var operations = ParseOperations(body);
@@ -161,7 +185,10 @@ public sealed class CosmosTestServerCorrections(HttpMessageHandler transport) : 
             results.Add(await ApplyAsync(request, docs, operation, cancellationToken));
         }
 
-        return BatchResponse(request, HttpStatusCode.OK, results);
+        // A retry of a batch that committed fails on its first operation's condition.
+        return loseAnswer
+            ? BatchResponse(request, HttpStatusCode.MultiStatus, operations.Select((_, index) => new OperationResult(index == 0 ? 412 : 424, null, null)).ToList())
+            : BatchResponse(request, HttpStatusCode.OK, results);
     }
 
     private async Task<OperationResult> ApplyAsync(HttpRequestMessage batch, Uri docs, Operation operation, CancellationToken cancellationToken)

