@@ -18,13 +18,7 @@ public sealed class KafkaIngestTests(MockKafkaClusterFixture fixture, ITestOutpu
         var topic = TestKafka.NewTopic(_cluster);
         var options = TestKafka.Options(_cluster, topic);
         var events = TestKafka.Events("title-a", 3_000, players: 40);
-        using (var bus = TestKafka.Bus(options, output))
-        {
-            foreach (var chunk in events.Chunk(250))
-            {
-                await bus.PublishAsync(chunk);
-            }
-        }
+        await TestKafka.PublishAsync(options, events, output);
 
         var handler = new RecordingHandler();
         using var stop = new CancellationTokenSource();
@@ -107,10 +101,7 @@ public sealed class KafkaIngestTests(MockKafkaClusterFixture fixture, ITestOutpu
         var topic = TestKafka.NewTopic(_cluster, partitions: 2);
         var options = TestKafka.Options(_cluster, topic, configure: o => o.MaxBatchRecords = 50);
         var events = TestKafka.Events("title-c", 300, players: 10);
-        using (var bus = TestKafka.Bus(options, output))
-        {
-            await bus.PublishAsync(events);
-        }
+        await TestKafka.PublishAsync(options, events, output);
 
         var handler = new RecordingHandler();
         handler.FailNext(3);

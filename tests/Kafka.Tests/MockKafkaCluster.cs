@@ -52,7 +52,7 @@ public sealed partial class MockKafkaCluster : IDisposable
     {
         var conf = rd_kafka_conf_new();
         Set(conf, "test.mock.num.brokers", brokers.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Set(conf, "log_level", "3");
+        Set(conf, "log_level", "0");
         var error = new byte[512];
         _handle = rd_kafka_new(Producer, conf, error, (nuint)error.Length);
         if (_handle == 0)

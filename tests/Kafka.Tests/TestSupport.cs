@@ -10,6 +10,11 @@ namespace GameBackend.Kafka.Tests;
 
 internal static class TestKafka
 {
+    /// <summary>The UTC day every test event is dated on.</summary>
+    public static readonly DateTimeOffset EventDay = new(2026, 11, 25, 0, 0, 0, TimeSpan.Zero);
+
+    public static DateOnly EventDate => DateOnly.FromDateTime(EventDay.UtcDateTime);
+
     public static KafkaOptions Options(MockKafkaCluster cluster, string topic, string? group = null, Action<KafkaOptions>? configure = null)
     {
         var options = new KafkaOptions
@@ -50,17 +55,31 @@ internal static class TestKafka
     public static List<BackendEvent> Events(string title, int count, int players, int firstSeq = 0)
     {
         var events = new List<BackendEvent>(count);
-        var time = new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+        var time = EventDay.AddHours(12);
         for (var i = 0; i < count; i++)
         {
             var seq = firstSeq + i;
             var player = "p" + (seq % players).ToString(CultureInfo.InvariantCulture);
             var properties = JsonDocument.Parse(string.Create(CultureInfo.InvariantCulture, $"{{\"seq\":{seq / players}}}")).RootElement;
-            events.Add(new BackendEvent(title, Guid.CreateVersion7().ToString(), "level_up", time.AddMilliseconds(seq), player, "s-" + player, properties));
+            events.Add(new BackendEvent(title, Guid.CreateVersion7().ToString(), "level_up", time.AddMilliseconds(seq), player, null, properties));
         }
 
         return events;
     }
+
+    /// <summary>Publishes in calls of 250 events, as concurrent HTTP ingests would, and disposes the bus.</summary>
+    public static async Task PublishAsync(KafkaOptions options, IReadOnlyList<BackendEvent> events, ITestOutputHelper? output)
+    {
+        using var bus = Bus(options, output);
+        foreach (var chunk in events.Chunk(250))
+        {
+            await bus.PublishAsync(chunk);
+        }
+    }
+
+    public static Task WaitCommittedAsync(KafkaOptions options, int count) =>
+        WaitUntil(() => KafkaIngestTests.Committed(options).Values.Sum() == count, TimeSpan.FromSeconds(60),
+            () => $"{KafkaIngestTests.Committed(options).Values.Sum()} of {count} committed");
 
     public static async Task WaitUntil(Func<bool> condition, TimeSpan timeout, Func<string> describe)
     {
@@ -78,14 +97,15 @@ internal static class TestKafka
 }
 
 /// <summary>
-/// An ingest handler that records every delivery (with its log position) and applies each event id once, as the real
-/// handler must; it can be told to fail the next calls.
+/// An ingest handler that records every delivery (with its log position) and tracks each event id once, as the real
+/// handler must; it can be told to fail the next calls, before or after the real handler (<see cref="Inner"/>) stored them.
 /// </summary>
 internal sealed class RecordingHandler : IEventRecordHandler
 {
     private readonly ConcurrentDictionary<string, BackendEvent> _applied = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private int _failNext;
+    private int _failAfterStoring;
 
     public List<EventRecord> Delivered { get; } = [];
 
@@ -99,7 +119,13 @@ internal sealed class RecordingHandler : IEventRecordHandler
 
     public IReadOnlyDictionary<string, BackendEvent> Applied => _applied;
 
+    /// <summary>The real handler behind this one (the analytics ingest), called after recording.</summary>
+    public IEventRecordHandler? Inner { get; init; }
+
     public void FailNext(int calls) => Volatile.Write(ref _failNext, calls);
+
+    /// <summary>The next <paramref name="calls"/> calls store through <see cref="Inner"/>, then throw.</summary>
+    public void FailAfterStoring(int calls) => Volatile.Write(ref _failAfterStoring, calls);
 
     public async Task<IngestBatchReport> HandleAsync(IReadOnlyList<EventRecord> records, CancellationToken cancellationToken = default)
     {
@@ -122,6 +148,16 @@ internal sealed class RecordingHandler : IEventRecordHandler
         }
 
         Interlocked.Exchange(ref _failNext, 0);
+        // Not cancelled by a stopping consumer: a batch handed over is stored whole, so tests know what was stored.
+        var inner = Inner is null ? null : await Inner.HandleAsync(copy, CancellationToken.None);
+        if (Interlocked.Decrement(ref _failAfterStoring) >= 0)
+        {
+            // The effects are stored, but the consumer never learns it: as a crash between storing and committing.
+            Interlocked.Increment(ref Failures);
+            throw new InvalidOperationException("Lost the answer after storing (test).");
+        }
+
+        Interlocked.Exchange(ref _failAfterStoring, 0);
         int applied = 0, duplicates = 0, malformed = 0;
         lock (_gate)
         {
@@ -145,7 +181,7 @@ internal sealed class RecordingHandler : IEventRecordHandler
             }
         }
 
-        return new IngestBatchReport(copy.Count, applied, duplicates, malformed);
+        return inner ?? new IngestBatchReport(copy.Count, applied, duplicates, malformed);
     }
 
     public List<EventRecord> DeliveredSnapshot()
