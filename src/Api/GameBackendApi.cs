@@ -1,5 +1,6 @@
 using GameBackend.Api.Accounts;
 using GameBackend.Api.Admin;
+using GameBackend.Api.Analytics;
 using GameBackend.Api.Health;
 using GameBackend.Api.Infrastructure;
 using GameBackend.Api.Leaderboards;
@@ -73,6 +74,7 @@ public static class GameBackendApi
         services.TryAddSingleton<ProgressionService>();
         services.TryAddSingleton<PlayerStorageService>();
         services.AddMatchmaking(configuration);
+        services.AddAnalytics();
 
         services.TryAddSingleton<ApiLimits>();
         services.TryAddSingleton<RequestThrottle>();
@@ -116,6 +118,7 @@ public static class GameBackendApi
         RelayKeyEndpoints.Map(v1, serverKey);
         RelayEndpoints.Map(v1, serverKey);
         AdminEndpoints.Map(v1, serverKey);
+        AnalyticsQueryEndpoints.Map(v1, serverKey);
         HealthEndpoints.Map(endpoints);
         endpoints.MapOpenApi("/openapi/{documentName}.json");
         return endpoints;

@@ -1,4 +1,5 @@
 using GameBackend.Api;
+using GameBackend.Core.Events;
 using GameBackend.Core.Leaderboards;
 using GameBackend.Core.Storage;
 using GameBackend.Core.Tenancy;
@@ -77,6 +78,11 @@ builder.Services.AddSingleton<IDocumentStore>(static services =>
 });
 builder.Services.AddGameBackendApi(builder.Configuration);
 builder.Services.AddHostedService<MatchmakingScheduler>();
+
+// Analytics: the in-process bus's events go to the ingest handler, as a Kafka consumer group does in the clouds.
+builder.Services.AddSingleton<InProcessAnalyticsConsumer>();
+builder.Services.AddSingleton<IEventConsumer>(static services => services.GetRequiredService<InProcessAnalyticsConsumer>());
+builder.Services.AddHostedService(static services => services.GetRequiredService<InProcessAnalyticsConsumer>());
 var relayEnabled = builder.Configuration.GetValue(LocalRelay.EnabledKey, true);
 if (relayEnabled)
 {

@@ -50,6 +50,12 @@ public sealed class AnalyticsQueries
     /// <inheritdoc cref="MinDate"/>
     public static readonly DateOnly MaxDate = new(2999, 12, 31);
 
+    /// <summary>The length of a CCU slot in <see cref="AnalyticsHours.Ccu"/>.</summary>
+    public const int CcuSlotSeconds = DayRollup.SlotSeconds;
+
+    /// <summary>Upper bounds (exclusive, seconds) of <see cref="AnalyticsDay.SessionLengthHistogram"/>'s buckets; the last bucket has none.</summary>
+    public static readonly IReadOnlyList<double> SessionLengthBuckets = DayRollup.SessionLengthBuckets;
+
     private const int PageSize = 50;
 
     private readonly IDocumentStore _store;

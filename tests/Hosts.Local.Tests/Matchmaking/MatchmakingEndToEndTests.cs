@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using static GameBackend.Hosts.Local.Tests.HostHttp;
 
 namespace GameBackend.Hosts.Local.Tests.Matchmaking;
 
@@ -12,21 +10,15 @@ namespace GameBackend.Hosts.Local.Tests.Matchmaking;
 /// ten players sign in, queue, get matched, read their assignments, the studio's server reports the result, and the
 /// players see their ratings change.
 /// </summary>
-public sealed partial class MatchmakingEndToEndTests : IDisposable
+public sealed class MatchmakingEndToEndTests : IDisposable
 {
     private readonly string _dataPath = Directory.CreateTempSubdirectory("gamebackend-mm-tests-").FullName;
-
-    [GeneratedRegex(@"^GameBackend default title created: titleId=(?<title>[0-9a-f]{32}) clientKey=(?<client>\S+) serverKey=(?<server>\S+)$")]
-    private static partial Regex CreatedLine();
 
     [Fact]
     public async Task Ten_players_sign_in_queue_get_matched_by_the_scheduler_play_and_see_their_ratings_change()
     {
         await using var host = await LocalHostProcess.StartAsync(_dataPath);
-        var created = CreatedLine().Match(host.LineStartingWith("GameBackend default title") ?? "");
-        Assert.True(created.Success, host.Output);
-        var clientKey = created.Groups["client"].Value;
-        var serverKey = created.Groups["server"].Value;
+        var (_, clientKey, serverKey) = DefaultTitle(host);
         var client = host.Client;
 
         await SendAsync(client, HttpMethod.Put, "/v1/admin/matchmaking/queues/ranked-5v5",
@@ -91,36 +83,6 @@ public sealed partial class MatchmakingEndToEndTests : IDisposable
         }
 
         Assert.Contains(host.StdoutLines, l => l.Contains("Matchmaking tick", StringComparison.Ordinal) && l.Contains("1 matches formed", StringComparison.Ordinal));
-    }
-
-    private static async Task<JsonElement> SendAsync(HttpClient client, HttpMethod method, string url, string? json, HttpStatusCode expected, string? accessToken = null, string? clientKey = null, string? serverKey = null)
-    {
-        using var request = new HttpRequestMessage(method, url);
-        if (json is not null)
-        {
-            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
-        }
-
-        if (accessToken is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-        }
-
-        if (clientKey is not null)
-        {
-            request.Headers.Add("X-Client-Key", clientKey);
-        }
-
-        if (serverKey is not null)
-        {
-            request.Headers.Add("X-Server-Key", serverKey);
-        }
-
-        using var response = await client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(expected == response.StatusCode, $"{method} {url}: expected {(int)expected}, got {(int)response.StatusCode}: {text}");
-        using var document = JsonDocument.Parse(text);
-        return document.RootElement.Clone();
     }
 
     public void Dispose()
