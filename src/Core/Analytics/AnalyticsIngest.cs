@@ -36,7 +36,9 @@ public sealed class AnalyticsIngest : IEventRecordHandler
     public static readonly TimeSpan MaxAhead = TimeSpan.FromDays(1);
 
     /// <summary>Attempts of one transaction that loses races with other consumers before the batch fails.</summary>
-    public const int MaxAttempts = 10;
+    public const int MaxAttempts = 20;
+
+    private const int MaxRetryDelayMilliseconds = 200;
 
     /// <summary>Bytes of items in one transaction (Cosmos DB's transactional batch takes 2 MB, DynamoDB's 4 MB).</summary>
     public const int MaxTransactionBytes = 1_500_000;
@@ -201,8 +203,10 @@ public sealed class AnalyticsIngest : IEventRecordHandler
                     $"The analytics rollups of title {titleId} kept changing under {MaxAttempts} attempts (operation {result.FailedIndex}: {result.FailedOutcome}); the batch was not applied.");
             }
 
-            // Lost a race with another partition's consumer on the same day: a short random pause, then read again.
-            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * attempt)), cancellationToken);
+            // Lost a race with another partition's consumer on the same day: a random pause that grows with each loss
+            // (full jitter, so the racers fall out of step), then read again. Real time: it paces retries, it is not business time.
+            var ceiling = Math.Min(MaxRetryDelayMilliseconds, 5 << Math.Min(attempt, 10));
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, ceiling + 1)), cancellationToken);
         }
     }
 
