@@ -4,7 +4,8 @@ namespace GameBackend.Hosts.Azure;
 
 /// <summary>
 /// Settings of the Azure host (section <c>GameBackend:Azure</c>; as app settings <c>GameBackend__Azure__…</c>). The API's own
-/// settings live in <c>GameBackend:Api</c> and <c>GameBackend:RateLimits</c>.
+/// settings live in <c>GameBackend:Api</c> and <c>GameBackend:RateLimits</c>, the document store's in <c>Cosmos</c>
+/// (see Stores.Cosmos' CosmosDocumentStoreOptions).
 /// </summary>
 public sealed class AzureHostOptions
 {
@@ -18,12 +19,6 @@ public sealed class AzureHostOptions
 
     /// <summary>Prefix of every rank-index key, so one cache can serve several cells.</summary>
     public string RedisKeyPrefix { get; set; } = "gb";
-
-    /// <summary>
-    /// The SQLite file the host stores documents in until the Cosmos DB store is wired; only for running the handler on
-    /// one machine (one instance). Relative paths are relative to the working directory.
-    /// </summary>
-    public string SqlitePath { get; set; } = "";
 }
 
 internal sealed class AzureHostOptionsValidator : IValidateOptions<AzureHostOptions>
@@ -39,11 +34,6 @@ internal sealed class AzureHostOptionsValidator : IValidateOptions<AzureHostOpti
         if (string.IsNullOrWhiteSpace(options.RedisKeyPrefix) || options.RedisKeyPrefix.Contains('{', StringComparison.Ordinal) || options.RedisKeyPrefix.Contains('}', StringComparison.Ordinal))
         {
             (failures ??= []).Add($"{AzureHostOptions.SectionName}:RedisKeyPrefix must be non-empty and without braces.");
-        }
-
-        if (string.IsNullOrWhiteSpace(options.SqlitePath))
-        {
-            (failures ??= []).Add($"{AzureHostOptions.SectionName}:SqlitePath is required.");
         }
 
         return failures is null ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

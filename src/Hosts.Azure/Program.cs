@@ -1,11 +1,13 @@
 using GameBackend.Api;
+using GameBackend.Core.Analytics;
 using GameBackend.Core.Leaderboards;
 using GameBackend.Core.Storage;
 using GameBackend.Hosts.Azure;
 using GameBackend.Redis;
-using GameBackend.Stores.Sqlite;
+using GameBackend.Stores.Cosmos;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -63,13 +65,14 @@ builder.Services.AddSingleton<IConnectionMultiplexer>(static services =>
 builder.Services.AddSingleton<IRankIndex>(static services => new RedisRankIndex(
     services.GetRequiredService<IConnectionMultiplexer>(),
     services.GetRequiredService<IOptions<AzureHostOptions>>().Value.RedisKeyPrefix));
-builder.Services.AddSingleton<IDocumentStore>(static services =>
-{
-    var path = Path.GetFullPath(services.GetRequiredService<IOptions<AzureHostOptions>>().Value.SqlitePath);
-    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-    return new SqliteDocumentStore(new SqliteDocumentStoreOptions(path), services.GetRequiredService<TimeProvider>());
-});
+
+// Cosmos DB (section Cosmos); the client too is made on the store's first call.
+builder.Services.AddCosmosDocumentStore(builder.Configuration);
 builder.Services.AddGameBackendApi(builder.Configuration);
+
+// The analytics ingest function the Kafka trigger feeds: Core's handler over the same store.
+builder.Services.TryAddSingleton<IEventRecordHandler>(static services => new AnalyticsIngest(
+    services.GetRequiredService<IDocumentStore>(), services.GetRequiredService<TimeProvider>(), services.GetService<IEventArchive>()));
 
 var app = builder.Build();
 if (TitleCommand.IsRequested(args))

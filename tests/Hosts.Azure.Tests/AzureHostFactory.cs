@@ -1,6 +1,8 @@
 using GameBackend.Core.Accounts;
 using GameBackend.Core.Tenancy;
 using GameBackend.Redis.Tests;
+using GameBackend.Stores.Cosmos.Tests;
+using Microsoft.Azure.Cosmos;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -13,19 +15,20 @@ namespace GameBackend.Hosts.Azure.Tests;
 public sealed record TestTitle(string Id, string ClientKey, string ServerKey);
 
 /// <summary>
-/// Hosts.Azure's real composition in memory (what the Functions host talks to), over the private redis-server and a
-/// temporary store, with one configured relay so matches can form. Tests add services (an ingest handler) through the
-/// constructor.
+/// Hosts.Azure's real composition in memory (what the Functions host talks to), over the private redis-server and the
+/// Cosmos test server (the fixture's client, through its corrections), with one configured relay so matches can form.
+/// Tests add services (an ingest handler) through the constructor.
 /// </summary>
 public sealed class AzureHostFactory : WebApplicationFactory<Program>
 {
-    private readonly string _dataPath = Directory.CreateTempSubdirectory("gamebackend-azure-tests-").FullName;
     private readonly RedisServerFixture _redis;
+    private readonly CosmosServerFixture _cosmos;
     private readonly Action<IServiceCollection>? _configureServices;
 
-    public AzureHostFactory(RedisServerFixture redis, Action<IServiceCollection>? configureServices = null)
+    public AzureHostFactory(AzureServers servers, Action<IServiceCollection>? configureServices = null)
     {
-        _redis = redis;
+        _redis = servers.Redis;
+        _cosmos = servers.Cosmos;
         _configureServices = configureServices;
     }
 
@@ -41,7 +44,10 @@ public sealed class AzureHostFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("GameBackend:Azure:SqlitePath", Path.Combine(_dataPath, "store.db"));
+        builder.UseSetting("Cosmos:Endpoint", _cosmos.Endpoint);
+        builder.UseSetting("Cosmos:Key", AzureServers.AnyCosmosKey);
+        builder.UseSetting("Cosmos:Database", _cosmos.Options.Database);
+        builder.UseSetting("Cosmos:Container", _cosmos.Options.Container);
         builder.UseSetting("GameBackend:Azure:RedisConnectionString", $"127.0.0.1:{_redis.Port}");
         builder.UseSetting("GameBackend:Azure:RedisKeyPrefix", "azure-tests-" + Guid.NewGuid().ToString("N")[..8]);
         builder.UseSetting("GameBackend:RateLimits:RequestsPerSecondPerClient", "1000000");
@@ -54,21 +60,12 @@ public sealed class AzureHostFactory : WebApplicationFactory<Program>
             // The tests check behaviour, not hashing strength.
             services.RemoveAll<PasswordHasher>();
             services.AddSingleton(new PasswordHasher(new PasswordHashParameters(1024, 1, 1)));
+
+            // The fixture's client: it trusts the test server's certificate and corrects its answers.
+            services.RemoveAll<Lazy<CosmosClient>>();
+            services.AddSingleton(new Lazy<CosmosClient>(() => _cosmos.Client));
             _configureServices?.Invoke(services);
         });
     }
 
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        try
-        {
-            Directory.Delete(_dataPath, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-
-        GC.SuppressFinalize(this);
-    }
 }

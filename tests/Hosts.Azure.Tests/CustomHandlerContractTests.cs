@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using GameBackend.Core.Analytics;
 using GameBackend.Core.Events;
-using GameBackend.Redis.Tests;
+using GameBackend.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GameBackend.Hosts.Azure.Tests;
@@ -15,17 +15,18 @@ namespace GameBackend.Hosts.Azure.Tests;
 /// are (routes are the Api's own), the timer and the Kafka trigger arrive as <c>POST /{function}</c> with
 /// <c>{ Data, Metadata }</c> and must answer <c>{ Outputs, Logs, ReturnValue }</c>, with a non-2xx status when they failed.
 /// </summary>
-public sealed class CustomHandlerContractTests : IClassFixture<RedisServerFixture>
+[Collection(AzureServersCollection.Name)]
+public sealed class CustomHandlerContractTests
 {
     private const string Topic = "gamebackend-events";
-    private readonly RedisServerFixture _redis;
+    private readonly AzureServers _servers;
 
-    public CustomHandlerContractTests(RedisServerFixture redis) => _redis = redis;
+    public CustomHandlerContractTests(AzureServers servers) => _servers = servers;
 
     [Fact]
     public async Task Forwarded_requests_keep_the_Api_routes_sign_in_and_read_the_profile()
     {
-        await using var host = new AzureHostFactory(_redis);
+        await using var host = new AzureHostFactory(_servers);
         var title = await host.CreateTitleAsync();
         var client = host.CreateClient();
 
@@ -44,7 +45,7 @@ public sealed class CustomHandlerContractTests : IClassFixture<RedisServerFixtur
     [Fact]
     public async Task Timer_invocation_ticks_every_queue_and_forms_the_match_in_the_store()
     {
-        await using var host = new AzureHostFactory(_redis);
+        await using var host = new AzureHostFactory(_servers);
         var title = await host.CreateTitleAsync();
         var client = host.CreateClient();
         await SendAsync(client, HttpMethod.Put, "/v1/admin/matchmaking/queues/duel", """{"teams":2,"teamSize":1}""", HttpStatusCode.OK, serverKey: title.ServerKey);
@@ -79,7 +80,7 @@ public sealed class CustomHandlerContractTests : IClassFixture<RedisServerFixtur
     [Fact]
     public async Task A_past_due_timer_as_a_string_is_read_too()
     {
-        await using var host = new AzureHostFactory(_redis);
+        await using var host = new AzureHostFactory(_servers);
         var timer = Payloads.Parse(Payloads.Timer(DateTimeOffset.UtcNow, isPastDue: true)).GetProperty("Data").GetProperty("timer").GetRawText();
         var body = "{\"Data\":{\"timer\":" + JsonSerializer.Serialize(timer) + "},\"Metadata\":{}}";
         var response = await host.CreateClient().PostAsync("/" + AzureFunctionNames.MatchmakingTick, Payloads.Json(body));
@@ -93,7 +94,7 @@ public sealed class CustomHandlerContractTests : IClassFixture<RedisServerFixtur
     [InlineData("""{"Data":{"timer":[1,2]},"Metadata":{}}""")]
     public async Task A_timer_invocation_without_a_timer_value_fails_with_a_log(string body)
     {
-        await using var host = new AzureHostFactory(_redis);
+        await using var host = new AzureHostFactory(_servers);
         var response = await host.CreateClient().PostAsync("/" + AzureFunctionNames.MatchmakingTick, Payloads.Json(body));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.NotEmpty(Payloads.Parse(await response.Content.ReadAsStringAsync()).GetProperty("Logs").EnumerateArray());
@@ -106,7 +107,7 @@ public sealed class CustomHandlerContractTests : IClassFixture<RedisServerFixtur
     public async Task Kafka_batch_reaches_the_ingest_handler_as_the_raw_records(bool eventsAsArray, bool recordsAsObjects)
     {
         var handler = new RecordingHandler();
-        await using var host = new AzureHostFactory(_redis, services => services.AddSingleton<IEventRecordHandler>(handler));
+        await using var host = new AzureHostFactory(_servers, services => services.AddSingleton<IEventRecordHandler>(handler));
         var events = Enumerable.Range(0, 3).Select(i => Event("title-a", $"player-{i}", $"event-{i}")).ToList();
         var records = events.Select((e, i) => Payloads.Record(Topic, i % 2, 100 + i, e)).ToList();
 
@@ -132,7 +133,7 @@ public sealed class CustomHandlerContractTests : IClassFixture<RedisServerFixtur
     public async Task A_record_that_is_not_an_event_is_passed_on_for_the_handler_to_count()
     {
         var handler = new RecordingHandler();
-        await using var host = new AzureHostFactory(_redis, services => services.AddSingleton<IEventRecordHandler>(handler));
+        await using var host = new AzureHostFactory(_servers, services => services.AddSingleton<IEventRecordHandler>(handler));
         var records = new[] { new Payloads.KafkaRecord(Topic, 0, 7, null, "not an event", DateTimeOffset.UtcNow) };
 
         var response = await host.CreateClient().PostAsync("/" + AzureFunctionNames.AnalyticsIngest, Payloads.Json(Payloads.KafkaBatch(records)));
@@ -146,7 +147,7 @@ public sealed class CustomHandlerContractTests : IClassFixture<RedisServerFixtur
     public async Task A_failed_batch_fails_the_invocation()
     {
         var handler = new RecordingHandler { Fail = true };
-        await using var host = new AzureHostFactory(_redis, services => services.AddSingleton<IEventRecordHandler>(handler));
+        await using var host = new AzureHostFactory(_servers, services => services.AddSingleton<IEventRecordHandler>(handler));
         var records = new[] { Payloads.Record(Topic, 0, 1, Event("title-a", "player-1", "event-1")) };
 
         var response = await host.CreateClient().PostAsync("/" + AzureFunctionNames.AnalyticsIngest, Payloads.Json(Payloads.KafkaBatch(records)));
@@ -165,19 +166,36 @@ public sealed class CustomHandlerContractTests : IClassFixture<RedisServerFixtur
     public async Task A_batch_of_another_shape_fails_the_invocation_instead_of_being_skipped(string body)
     {
         var handler = new RecordingHandler();
-        await using var host = new AzureHostFactory(_redis, services => services.AddSingleton<IEventRecordHandler>(handler));
+        await using var host = new AzureHostFactory(_servers, services => services.AddSingleton<IEventRecordHandler>(handler));
         var response = await host.CreateClient().PostAsync("/" + AzureFunctionNames.AnalyticsIngest, Payloads.Json(body));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Empty(handler.Batches);
     }
 
     [Fact]
-    public async Task Without_an_ingest_handler_the_invocation_fails()
+    public async Task Ingest_through_Core_stores_the_rollups_in_Cosmos_and_a_redelivered_batch_changes_nothing()
     {
-        await using var host = new AzureHostFactory(_redis);
-        var records = new[] { Payloads.Record(Topic, 0, 1, Event("title-a", "player-1", "event-1")) };
-        var response = await host.CreateClient().PostAsync("/" + AzureFunctionNames.AnalyticsIngest, Payloads.Json(Payloads.KafkaBatch(records)));
-        Assert.False(response.IsSuccessStatusCode);
+        await using var host = new AzureHostFactory(_servers);
+        var title = await host.CreateTitleAsync();
+        var events = Enumerable.Range(0, 4).Select(i => Event(title.Id, $"player-{i % 3}", Guid.NewGuid().ToString("N"))).ToList();
+        var records = events.Select((e, i) => Payloads.Record(Topic, 0, 500 + i, e)).ToList();
+        var client = host.CreateClient();
+
+        var first = await client.PostAsync("/" + AzureFunctionNames.AnalyticsIngest, Payloads.Json(Payloads.KafkaBatch(records)));
+        Assert.Contains("4 records, 4 applied", await first.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // The same batch again (the trigger retried after an answer that never reached it): nothing is counted twice.
+        var again = await client.PostAsync("/" + AzureFunctionNames.AnalyticsIngest, Payloads.Json(Payloads.KafkaBatch(records)));
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Contains("4 records, 0 applied", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // Read back from the Cosmos test server through Core's queries.
+        var today = DateOnly.FromDateTime(events[0].Time.UtcDateTime);
+        var days = await new AnalyticsQueries(host.Get<IDocumentStore>(), TimeProvider.System).GetDaysAsync(title.Id, today, today);
+        var day = Assert.Single(days.Value);
+        Assert.Equal(3, day.Dau);
+        Assert.Equal(4, day.Events);
+        Assert.Equal(4, day.EventsByName[BackendEventNames.SignedIn]);
     }
 
     internal static BackendEvent Event(string titleId, string playerId, string id) =>

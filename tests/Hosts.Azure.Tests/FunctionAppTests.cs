@@ -1,5 +1,4 @@
 using System.Text.Json;
-using GameBackend.Redis.Tests;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Template;
@@ -12,11 +11,12 @@ namespace GameBackend.Hosts.Azure.Tests;
 /// when its function has exactly one httpTrigger input and one http output and host.json opts in; every API route must
 /// be reachable through an HTTP function and no trigger path may be.
 /// </summary>
-public sealed class FunctionAppTests : IClassFixture<RedisServerFixture>
+[Collection(AzureServersCollection.Name)]
+public sealed class FunctionAppTests
 {
-    private readonly RedisServerFixture _redis;
+    private readonly AzureServers _servers;
 
-    public FunctionAppTests(RedisServerFixture redis) => _redis = redis;
+    public FunctionAppTests(AzureServers servers) => _servers = servers;
 
     [Fact]
     public void Host_json_runs_this_executable_as_a_custom_handler_that_forwards_HTTP_without_a_route_prefix()
@@ -80,7 +80,7 @@ public sealed class FunctionAppTests : IClassFixture<RedisServerFixture>
     [Fact]
     public async Task Every_API_route_is_reachable_through_an_HTTP_function_and_no_trigger_path_is()
     {
-        await using var host = new AzureHostFactory(_redis);
+        await using var host = new AzureHostFactory(_servers);
         _ = host.Server;
         var functionRoutes = AzureFunctionNames.Http
             .Select(name => (name, Matcher: new TemplateMatcher(TemplateParser.Parse(Assert.Single(FunctionApp.Bindings(name, "in")).GetProperty("route").GetString()!), new RouteValueDictionary())))

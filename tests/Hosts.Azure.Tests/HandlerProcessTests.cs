@@ -1,17 +1,16 @@
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
-using GameBackend.Redis.Tests;
 
 namespace GameBackend.Hosts.Azure.Tests;
 
 /// <summary>The executable itself, started the way the Functions host starts it.</summary>
-public sealed class HandlerProcessTests : IClassFixture<RedisServerFixture>, IDisposable
+[Collection(AzureServersCollection.Name)]
+public sealed class HandlerProcessTests
 {
-    private readonly RedisServerFixture _redis;
-    private readonly string _data = Directory.CreateTempSubdirectory("gamebackend-azure-process-").FullName;
+    private readonly AzureServers _servers;
 
-    public HandlerProcessTests(RedisServerFixture redis) => _redis = redis;
+    public HandlerProcessTests(AzureServers servers) => _servers = servers;
 
     [Fact]
     public async Task It_listens_on_FUNCTIONS_CUSTOMHANDLER_PORT_on_loopback_and_answers_the_API_and_the_timer()
@@ -35,12 +34,13 @@ public sealed class HandlerProcessTests : IClassFixture<RedisServerFixture>, IDi
         settings["GameBackend__RateLimits__RequestsPerSecondPerClient"] = "1";
         await using var handler = await HandlerProcess.StartAsync(settings);
 
-        // Every request comes from the Functions host on 127.0.0.1; one sign-in per second per client address.
+        // Every request comes from the Functions host on 127.0.0.1; one request per second per client address. The
+        // bodies are invalid, so after the limit each request costs no store write and the four run well within a second.
         async Task<HttpStatusCode> SignInFromAsync(string forwardedFor)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/auth/device")
             {
-                Content = new StringContent($$"""{"deviceId":"{{Guid.NewGuid():N}}"}""", Encoding.UTF8, "application/json"),
+                Content = new StringContent("{}", Encoding.UTF8, "application/json"),
             };
             request.Headers.Add("X-Client-Key", clientKey);
             request.Headers.Add("X-Forwarded-For", forwardedFor);
@@ -48,27 +48,21 @@ public sealed class HandlerProcessTests : IClassFixture<RedisServerFixture>, IDi
             return response.StatusCode;
         }
 
-        Assert.Equal(HttpStatusCode.OK, await SignInFromAsync("203.0.113.7"));
-        Assert.Equal(HttpStatusCode.OK, await SignInFromAsync("198.51.100.9"));
-        Assert.Equal(HttpStatusCode.OK, await SignInFromAsync("10.1.1.1, 192.0.2.44"));
+        // Warm (the title's first read), then from one address twice and from two others once each.
+        await SignInFromAsync("192.0.2.1");
+        Assert.Equal(HttpStatusCode.BadRequest, await SignInFromAsync("203.0.113.7"));
         Assert.Equal(HttpStatusCode.TooManyRequests, await SignInFromAsync("203.0.113.7"));
-    }
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_data, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        Assert.Equal(HttpStatusCode.BadRequest, await SignInFromAsync("198.51.100.9"));
+        Assert.Equal(HttpStatusCode.BadRequest, await SignInFromAsync("10.1.1.1, 192.0.2.44"));
     }
 
     private Dictionary<string, string> Settings() => new()
     {
-        ["GameBackend__Azure__SqlitePath"] = Path.Combine(_data, "store.db"),
-        ["GameBackend__Azure__RedisConnectionString"] = $"127.0.0.1:{_redis.Port}",
+        ["Cosmos__Endpoint"] = _servers.CosmosGateway.Endpoint,
+        ["Cosmos__Key"] = AzureServers.AnyCosmosKey,
+        ["Cosmos__Database"] = _servers.Cosmos.Options.Database,
+        ["Cosmos__Container"] = _servers.Cosmos.Options.Container,
+        ["GameBackend__Azure__RedisConnectionString"] = $"127.0.0.1:{_servers.Redis.Port}",
         ["GameBackend__Relays__Servers__0__RelayId"] = "test-relay",
         ["GameBackend__Relays__Servers__0__Region"] = "test",
         ["GameBackend__Relays__Servers__0__Endpoint"] = "127.0.0.1:7777",
