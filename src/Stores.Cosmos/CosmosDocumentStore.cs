@@ -32,8 +32,6 @@ public sealed class CosmosDocumentStore : IDocumentStore
     /// </summary>
     private const int MaxAttempts = 25;
 
-    private static readonly ItemRequestOptions NoContent = new() { EnableContentResponseOnWrite = false };
-
     private readonly Lazy<Container> container;
     private readonly TimeProvider time;
 
@@ -160,7 +158,7 @@ public sealed class CosmosDocumentStore : IDocumentStore
         for (var attempt = 1; ; attempt++)
         {
             var document = CosmosItem.ToDocument(item, version, Now);
-            using (var created = await Container.CreateItemStreamAsync(new MemoryStream(document, writable: false), partitionKey, NoContent, cancellationToken))
+            using (var created = await Container.CreateItemStreamAsync(new MemoryStream(document, writable: false), partitionKey, new ItemRequestOptions { EnableContentResponseOnWrite = false }, cancellationToken))
             {
                 if (created.IsSuccessStatusCode)
                 {
