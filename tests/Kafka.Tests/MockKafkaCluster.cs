@@ -35,10 +35,11 @@ public sealed partial class MockKafkaCluster : IDisposable
                 return 0;
             }
 
-            var folder = Path.Combine(AppContext.BaseDirectory, "runtimes", RuntimeInformation.RuntimeIdentifier, "native");
-            foreach (var file in new[] { "librdkafka.so", "centos8-librdkafka.so", "librdkafka.dylib", "librdkafka.dll" })
+            // runtimes/{rid}/native under a build output; beside the executable in a published app.
+            var folders = new[] { Path.Combine(AppContext.BaseDirectory, "runtimes", RuntimeInformation.RuntimeIdentifier, "native"), AppContext.BaseDirectory };
+            foreach (var file in folders.SelectMany(f => new[] { "librdkafka.so", "centos8-librdkafka.so", "librdkafka.dylib", "librdkafka.dll" }.Select(n => Path.Combine(f, n))))
             {
-                if (NativeLibrary.TryLoad(Path.Combine(folder, file), out var handle))
+                if (NativeLibrary.TryLoad(file, out var handle))
                 {
                     return handle;
                 }
