@@ -24,7 +24,22 @@ public sealed class LocalHostOptions
     /// <summary>How often every matchmaking queue is ticked; 0 turns the scheduler off (tests tick by hand).</summary>
     public double MatchmakingTickSeconds { get; set; } = 1;
 
+    /// <summary>The raw-event archive (<c>GameBackend:Archive</c>); its file format settings are the archive's own.</summary>
+    public LocalArchiveOptions Archive { get; set; } = new();
+
     public string DatabasePath => Path.Combine(Path.GetFullPath(DataPath), DatabaseFileName);
+
+    /// <summary>The archive's folder: <see cref="LocalArchiveOptions.Path"/>, or <c>archive</c> beside the database.</summary>
+    public string ArchivePath => Path.GetFullPath(string.IsNullOrWhiteSpace(Archive.Path) ? Path.Combine(DataPath, LocalArchiveOptions.DefaultFolderName) : Archive.Path);
+}
+
+/// <summary>Where Hosts.Local keeps archived events as Parquet files (Hive-style folders that DuckDB or Spark read as they are).</summary>
+public sealed class LocalArchiveOptions
+{
+    public const string DefaultFolderName = "archive";
+
+    /// <summary>The folder (<c>GameBackend:Archive:Path</c>); empty means <c>archive</c> under <see cref="LocalHostOptions.DataPath"/>.</summary>
+    public string? Path { get; set; }
 }
 
 internal sealed class LocalHostOptionsValidator : IValidateOptions<LocalHostOptions>

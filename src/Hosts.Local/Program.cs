@@ -1,4 +1,6 @@
 using GameBackend.Api;
+using GameBackend.Archive.Parquet;
+using GameBackend.Core.Analytics;
 using GameBackend.Core.Events;
 using GameBackend.Core.Leaderboards;
 using GameBackend.Core.Storage;
@@ -76,6 +78,10 @@ builder.Services.AddSingleton<IDocumentStore>(static services =>
     Log.StoringDataIn(services.GetRequiredService<ILoggerFactory>().CreateLogger("GameBackend.Hosts.Local"), options.DatabasePath);
     return new SqliteDocumentStore(new SqliteDocumentStoreOptions(options.DatabasePath), services.GetRequiredService<TimeProvider>());
 });
+// Raw events are archived as Parquet under GameBackend:Archive:Path (default: data/archive beside the database).
+builder.Services.AddSingleton<IObjectStore>(static services =>
+    new FolderObjectStore(services.GetRequiredService<IOptions<LocalHostOptions>>().Value.ArchivePath));
+builder.Services.AddParquetEventArchive(builder.Configuration);
 builder.Services.AddGameBackendApi(builder.Configuration);
 builder.Services.AddHostedService<MatchmakingScheduler>();
 
