@@ -52,6 +52,27 @@ fi
 COSMOSDB_SERVER="$cosmosdb_server_package"
 export COSMOSDB_SERVER
 
+# Archive object-store tests: the fixtures start s3rver (an S3-compatible server on a temporary folder) and Azurite's
+# blob service (in memory), each on a free 127.0.0.1 port, from npm packages installed once into the same cache; the
+# tests find their scripts through S3RVER_JS and AZURITE_BLOB_JS.
+npm_tool() { # package version folder: installs package@version into the cache folder unless it is there already
+  local package=$1 version=$2 folder="${XDG_CACHE_HOME:-$HOME/.cache}/gamebackend/$3"
+  local installed
+  installed=$(sed -nE 's/^[[:space:]]*"version":[[:space:]]*"([^"]+)".*/\1/p' "$folder/node_modules/$package/package.json" 2>/dev/null | head -n 1 || true)
+  if [ "$installed" != "$version" ]; then
+    command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq npm >/dev/null)
+    echo "==> installing $package@$version into $folder" >&2
+    mkdir -p "$folder"
+    npm install --prefix "$folder" --no-save --no-audit --no-fund --loglevel=error "$package@$version" >/dev/null
+  fi
+  echo "$folder/node_modules/$package"
+}
+S3RVER_JS="$(npm_tool s3rver 3.7.1 s3rver)/bin/s3rver.js"
+AZURITE_BLOB_JS="$(npm_tool azurite 3.37.0 azurite)/dist/src/blob/main.js"
+[ -f "$S3RVER_JS" ] || { echo "s3rver not found at $S3RVER_JS" >&2; exit 1; }
+[ -f "$AZURITE_BLOB_JS" ] || { echo "azurite not found at $AZURITE_BLOB_JS" >&2; exit 1; }
+export S3RVER_JS AZURITE_BLOB_JS
+
 configuration=${CONFIGURATION:-Release}
 echo "==> dotnet test Serverless.sln -c $configuration"
 set +e
