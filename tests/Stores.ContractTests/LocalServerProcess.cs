@@ -7,9 +7,9 @@ namespace GameBackend.Stores.ContractTests;
 
 /// <summary>
 /// A test server (DynamoDB Local, cosmosdb-server, ...) that a store's fixture runs on 127.0.0.1 for the length of a test
-/// run. It runs under <c>/bin/sh</c>, which starts it in the background and then waits on its own stdin, held open by
-/// this process: when the test host ends for any reason (even killed), stdin closes and sh stops the server, so none
-/// outlives the run. The server's output is kept for the message when it fails to start.
+/// run. It runs under <c>/bin/sh</c>, which starts it in the background, ends when it ends (so a server that fails to
+/// start is reported at once, with its output), and stops it when sh's stdin, held open by this process, closes: when the
+/// test host ends for any reason (even killed), so no server outlives the run.
 /// </summary>
 public sealed class LocalServerProcess : IAsyncDisposable
 {
@@ -38,10 +38,10 @@ public sealed class LocalServerProcess : IAsyncDisposable
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add(
             $"""
+            exec 3<&0
             {commandLine} </dev/null &
             child=$!
-            read -r _ || true
-            kill "$child" 2>/dev/null
+            (read -r _ <&3 || true; kill "$child" 2>/dev/null) &
             wait "$child"
             """);
         start.ArgumentList.Add(name);

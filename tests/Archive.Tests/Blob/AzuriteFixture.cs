@@ -1,6 +1,8 @@
 using System.Globalization;
+using Azure;
 using Azure.Storage.Blobs;
 using GameBackend.Archive.Blob;
+using GameBackend.Stores.ContractTests;
 
 namespace GameBackend.Archive.Tests.Blob;
 
@@ -16,7 +18,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
     private const string Account = "devstoreaccount1";
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    private NodeServer? server;
+    private LocalServerProcess? server;
 
     public string ConnectionString { get; private set; } = null!;
 
@@ -33,19 +35,23 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var script = NodeServer.FindScript(ScriptVariable, "azurite", Path.Combine("azurite", "dist", "src", "blob", "main.js"), "azurite");
-        server = await NodeServer.StartAsync(
+        var script = NpmPackages.FindScript(ScriptVariable, "azurite", Path.Combine("azurite", "dist", "src", "blob", "main.js"), "azurite");
+        var port = LocalServerProcess.FreePort();
+        ConnectionString = string.Create(
+            CultureInfo.InvariantCulture,
+            $"DefaultEndpointsProtocol=http;AccountName={Account};AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{port}/{Account};");
+        server = LocalServerProcess.Start(
             "azurite-blob",
-            [],
+            Path.GetTempPath(),
+            "node \"$1\" --blobHost 127.0.0.1 --blobPort \"$2\" --inMemoryPersistence --skipApiVersionCheck --disableTelemetry --silent",
             script,
-            ["--blobHost", "127.0.0.1", "--blobPort", "{port}", "--inMemoryPersistence", "--skipApiVersionCheck", "--disableTelemetry", "--silent"],
-            async port =>
-            {
-                ConnectionString = string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"DefaultEndpointsProtocol=http;AccountName={Account};AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{port}/{Account};");
-                await new BlobServiceClient(ConnectionString).GetPropertiesAsync();
-            });
+            port.ToString(CultureInfo.InvariantCulture));
+        await server.WaitUntilServingAsync(
+            "azurite-blob",
+            port,
+            () => new BlobServiceClient(ConnectionString).GetPropertiesAsync(),
+            static e => e is RequestFailedException or HttpRequestException or IOException,
+            TimeSpan.FromSeconds(60));
     }
 
     public async Task DisposeAsync()

@@ -2,6 +2,7 @@ using System.Globalization;
 using Amazon.Runtime;
 using Amazon.S3;
 using GameBackend.Archive.S3;
+using GameBackend.Stores.ContractTests;
 
 namespace GameBackend.Archive.Tests.S3;
 
@@ -14,7 +15,7 @@ public sealed class S3rverFixture : IAsyncLifetime
     public const string ScriptVariable = "S3RVER_JS";
 
     private readonly string folder = Path.Combine(Path.GetTempPath(), "gamebackend-s3rver-" + Guid.NewGuid().ToString("N"));
-    private NodeServer? server;
+    private LocalServerProcess? server;
 
     public string ServiceUrl { get; private set; } = null!;
 
@@ -36,22 +37,26 @@ public sealed class S3rverFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var script = NodeServer.FindScript(ScriptVariable, "s3rver", Path.Combine("s3rver", "bin", "s3rver.js"), "s3rver");
+        var script = NpmPackages.FindScript(ScriptVariable, "s3rver", Path.Combine("s3rver", "bin", "s3rver.js"), "s3rver");
         Directory.CreateDirectory(folder);
-        server = await NodeServer.StartAsync(
-            "s3rver",
+        var port = LocalServerProcess.FreePort();
+        ServiceUrl = "http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture);
+        Client = Options("unused").CreateClient(Credentials);
 
-            // s3rver encrypts listing continuation tokens with a cipher OpenSSL 3 keeps in its legacy provider.
-            ["--openssl-legacy-provider"],
+        // s3rver encrypts listing continuation tokens with a cipher OpenSSL 3 keeps in its legacy provider.
+        server = LocalServerProcess.Start(
+            "s3rver",
+            folder,
+            "node --openssl-legacy-provider \"$1\" --directory \"$2\" --address 127.0.0.1 --port \"$3\" --silent",
             script,
-            ["--directory", folder, "--address", "127.0.0.1", "--port", "{port}", "--silent"],
-            async port =>
-            {
-                ServiceUrl = "http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture);
-                Client?.Dispose();
-                Client = Options("unused").CreateClient(Credentials);
-                await Client.ListBucketsAsync();
-            });
+            folder,
+            port.ToString(CultureInfo.InvariantCulture));
+        await server.WaitUntilServingAsync(
+            "s3rver",
+            port,
+            () => Client.ListBucketsAsync(),
+            static e => e is AmazonServiceException or HttpRequestException or IOException,
+            TimeSpan.FromSeconds(60));
     }
 
     public async Task DisposeAsync()
