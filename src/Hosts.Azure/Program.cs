@@ -3,6 +3,7 @@ using GameBackend.Core.Analytics;
 using GameBackend.Core.Leaderboards;
 using GameBackend.Core.Storage;
 using GameBackend.Hosts.Azure;
+using GameBackend.Kafka;
 using GameBackend.Redis;
 using GameBackend.Stores.Cosmos;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -69,6 +70,15 @@ builder.Services.AddSingleton<IRankIndex>(static services => new RedisRankIndex(
 // Cosmos DB (section Cosmos); the client too is made on the store's first call.
 builder.Services.AddCosmosDocumentStore(builder.Configuration);
 builder.Services.AddGameBackendApi(builder.Configuration);
+
+// Events (the API's own and clients' telemetry) go to Kafka: Event Hubs' Kafka endpoint in the template. There is no
+// in-process consumer here, so an in-process bus would drop acknowledged events: Kafka is required.
+if (string.IsNullOrWhiteSpace(builder.Configuration[$"{KafkaOptions.SectionName}:{nameof(KafkaOptions.BootstrapServers)}"]))
+{
+    throw new InvalidOperationException($"{KafkaOptions.SectionName}:{nameof(KafkaOptions.BootstrapServers)} is required: the Azure host publishes events to Kafka (Event Hubs' Kafka endpoint).");
+}
+
+builder.Services.AddKafkaEventBus(builder.Configuration);
 
 // The analytics ingest function the Kafka trigger feeds: Core's handler over the same store.
 builder.Services.TryAddSingleton<IEventRecordHandler>(static services => new AnalyticsIngest(

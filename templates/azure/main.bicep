@@ -530,14 +530,30 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
           name: 'AzureWebJobs.AnalyticsIngest.Disabled'
           value: analyticsIngestEnabled ? 'false' : 'true'
         }
-        // Where the archive goes (Blob Storage through the identity).
+        // The event bus the API publishes to: the same hub through the Kafka endpoint (Kafka adapter, GameBackend:Kafka).
         {
-          name: 'GameBackend__Azure__ArchiveBlobEndpoint'
-          value: archiveStorage.properties.primaryEndpoints.blob
+          name: 'GameBackend__Kafka__BootstrapServers'
+          value: '${eventHubs.name}.servicebus.windows.net:9093'
         }
         {
-          name: 'GameBackend__Azure__ArchiveContainer'
-          value: archiveContainerName
+          name: 'GameBackend__Kafka__Topic'
+          value: eventHubName
+        }
+        {
+          name: 'GameBackend__Kafka__SecurityProtocol'
+          value: 'SaslSsl'
+        }
+        {
+          name: 'GameBackend__Kafka__SaslMechanism'
+          value: 'Plain'
+        }
+        {
+          name: 'GameBackend__Kafka__SaslUsername'
+          value: '$ConnectionString'
+        }
+        {
+          name: 'GameBackend__Kafka__SaslPassword'
+          value: '@Microsoft.KeyVault(SecretUri=${eventHubsSecret.properties.secretUri})'
         }
       ]
     }

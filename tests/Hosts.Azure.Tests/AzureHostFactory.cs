@@ -23,14 +23,19 @@ public sealed class AzureHostFactory : WebApplicationFactory<Program>
 {
     private readonly RedisServerFixture _redis;
     private readonly CosmosServerFixture _cosmos;
+    private readonly string _kafka;
     private readonly Action<IServiceCollection>? _configureServices;
 
     public AzureHostFactory(AzureServers servers, Action<IServiceCollection>? configureServices = null)
     {
         _redis = servers.Redis;
         _cosmos = servers.Cosmos;
+        _kafka = servers.Kafka.BootstrapServers;
         _configureServices = configureServices;
     }
+
+    /// <summary>This host's own topic on the shared broker, so tests read only their own events.</summary>
+    public string EventTopic { get; } = "azure-tests-" + Guid.NewGuid().ToString("N")[..12];
 
     public T Get<T>()
         where T : notnull => Services.GetRequiredService<T>();
@@ -48,6 +53,8 @@ public sealed class AzureHostFactory : WebApplicationFactory<Program>
         builder.UseSetting("Cosmos:Key", AzureServers.AnyCosmosKey);
         builder.UseSetting("Cosmos:Database", _cosmos.Options.Database);
         builder.UseSetting("Cosmos:Container", _cosmos.Options.Container);
+        builder.UseSetting("GameBackend:Kafka:BootstrapServers", _kafka);
+        builder.UseSetting("GameBackend:Kafka:Topic", EventTopic);
         builder.UseSetting("GameBackend:Azure:RedisConnectionString", $"127.0.0.1:{_redis.Port}");
         builder.UseSetting("GameBackend:Azure:RedisKeyPrefix", "azure-tests-" + Guid.NewGuid().ToString("N")[..8]);
         builder.UseSetting("GameBackend:RateLimits:RequestsPerSecondPerClient", "1000000");

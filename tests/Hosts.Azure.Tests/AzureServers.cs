@@ -1,11 +1,13 @@
+using GameBackend.Kafka.Tests;
 using GameBackend.Redis.Tests;
 using GameBackend.Stores.Cosmos.Tests;
 
 namespace GameBackend.Hosts.Azure.Tests;
 
 /// <summary>
-/// The servers the Azure host needs, started once for the whole assembly: redis-server (rank index) and cosmosdb-server
-/// (document store). eng/test.sh installs both; a missing one fails the tests with a message saying so.
+/// The servers the Azure host needs, started once for the whole assembly: redis-server (rank index), cosmosdb-server
+/// (document store) and a Kafka-protocol broker (librdkafka's mock cluster, in process) for the event bus. eng/test.sh
+/// installs the first two; a missing one fails the tests with a message saying so.
 /// </summary>
 public sealed class AzureServers : IAsyncLifetime
 {
@@ -15,6 +17,8 @@ public sealed class AzureServers : IAsyncLifetime
     public RedisServerFixture Redis { get; } = new();
 
     public CosmosServerFixture Cosmos { get; } = new();
+
+    public MockKafkaCluster Kafka { get; } = new(brokers: 3);
 
     /// <summary>The Cosmos endpoint for a separate handler process (plain HTTP, corrections included).</summary>
     public CosmosTestGateway CosmosGateway { get; private set; } = null!;
@@ -34,6 +38,7 @@ public sealed class AzureServers : IAsyncLifetime
 
         await Cosmos.DisposeAsync();
         await Redis.DisposeAsync();
+        Kafka.Dispose();
     }
 }
 

@@ -108,13 +108,14 @@ public sealed partial class BicepTemplateTests : IClassFixture<BicepBuild>
         {
             "Cosmos__Endpoint", "Cosmos__Database", "Cosmos__Container", "Cosmos__ManagedIdentityClientId",
             "GameBackend__Azure__RedisConnectionString", "AzureWebJobsStorage__accountName", "APPLICATIONINSIGHTS_CONNECTION_STRING",
+            "GameBackend__Kafka__BootstrapServers", "GameBackend__Kafka__Topic", "GameBackend__Kafka__SaslPassword",
         })
         {
             Assert.True(settings.ContainsKey(required), required);
         }
 
         // Keys travel as Key Vault references, resolved by the platform with the managed identity.
-        foreach (var secret in new[] { "GameBackend__Azure__RedisConnectionString", "KafkaPassword" })
+        foreach (var secret in new[] { "GameBackend__Azure__RedisConnectionString", "KafkaPassword", "GameBackend__Kafka__SaslPassword" })
         {
             Assert.StartsWith("[format('@Microsoft.KeyVault(SecretUri=", settings[secret].GetString(), StringComparison.Ordinal);
         }

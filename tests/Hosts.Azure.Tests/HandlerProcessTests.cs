@@ -56,12 +56,23 @@ public sealed class HandlerProcessTests
         Assert.Equal(HttpStatusCode.BadRequest, await SignInFromAsync("10.1.1.1, 192.0.2.44"));
     }
 
+    [Fact]
+    public async Task Without_a_Kafka_broker_it_refuses_to_start_rather_than_drop_events()
+    {
+        var settings = Settings();
+        settings.Remove("GameBackend__Kafka__BootstrapServers");
+        var (exitCode, stdout, stderr) = await HandlerProcess.RunCommandAsync(settings);
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("GameBackend:Kafka:BootstrapServers is required", stdout + stderr, StringComparison.Ordinal);
+    }
+
     private Dictionary<string, string> Settings() => new()
     {
         ["Cosmos__Endpoint"] = _servers.CosmosGateway.Endpoint,
         ["Cosmos__Key"] = AzureServers.AnyCosmosKey,
         ["Cosmos__Database"] = _servers.Cosmos.Options.Database,
         ["Cosmos__Container"] = _servers.Cosmos.Options.Container,
+        ["GameBackend__Kafka__BootstrapServers"] = _servers.Kafka.BootstrapServers,
         ["GameBackend__Azure__RedisConnectionString"] = $"127.0.0.1:{_servers.Redis.Port}",
         ["GameBackend__Relays__Servers__0__RelayId"] = "test-relay",
         ["GameBackend__Relays__Servers__0__Region"] = "test",
