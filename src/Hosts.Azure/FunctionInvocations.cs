@@ -95,6 +95,7 @@ internal static partial class FunctionInvocations
             return Fail(StatusCodes.Status400BadRequest, $"Data.{AzureFunctionNames.KafkaBinding}: {ex.Message}", logger);
         }
 
+        // AddGameBackendApi registers Core's handler (AnalyticsIngest) for every host.
         var handler = http.RequestServices.GetService<IEventRecordHandler>();
         if (handler is null)
         {

@@ -1,14 +1,11 @@
 using GameBackend.Api;
-using GameBackend.Core.Analytics;
 using GameBackend.Core.Leaderboards;
-using GameBackend.Core.Storage;
 using GameBackend.Hosts.Azure;
 using GameBackend.Kafka;
 using GameBackend.Redis;
 using GameBackend.Stores.Cosmos;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Configuration.Memory;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -80,9 +77,6 @@ if (string.IsNullOrWhiteSpace(builder.Configuration[$"{KafkaOptions.SectionName}
 
 builder.Services.AddKafkaEventBus(builder.Configuration);
 
-// The analytics ingest function the Kafka trigger feeds: Core's handler over the same store.
-builder.Services.TryAddSingleton<IEventRecordHandler>(static services => new AnalyticsIngest(
-    services.GetRequiredService<IDocumentStore>(), services.GetRequiredService<TimeProvider>(), services.GetService<IEventArchive>()));
 
 var app = builder.Build();
 if (TitleCommand.IsRequested(args))
