@@ -6,6 +6,7 @@ using GameBackend.Core.Leaderboards;
 using GameBackend.Core.Storage;
 using GameBackend.Core.Tenancy;
 using GameBackend.Hosts.Local;
+using GameBackend.Kafka;
 using GameBackend.SessionRelay;
 using GameBackend.SessionRelay.ControlPlane;
 using GameBackend.SessionRelay.Hosting;
@@ -85,10 +86,20 @@ builder.Services.AddParquetEventArchive(builder.Configuration);
 builder.Services.AddGameBackendApi(builder.Configuration);
 builder.Services.AddHostedService<MatchmakingScheduler>();
 
-// Analytics: the in-process bus's events go to the ingest handler, as a Kafka consumer group does in the clouds.
-builder.Services.AddSingleton<InProcessAnalyticsConsumer>();
-builder.Services.AddSingleton<IEventConsumer>(static services => services.GetRequiredService<InProcessAnalyticsConsumer>());
-builder.Services.AddHostedService(static services => services.GetRequiredService<InProcessAnalyticsConsumer>());
+// Analytics: with GameBackend:Kafka:BootstrapServers set, events go through that Kafka and this process's consumer group
+// feeds the ingest handler, as in the clouds; otherwise the in-process bus's events go to the handler.
+if (!string.IsNullOrWhiteSpace(builder.Configuration[KafkaOptions.SectionName + ":BootstrapServers"]))
+{
+    builder.Services.AddKafkaEventBus(builder.Configuration);
+    builder.Services.AddKafkaIngestConsumer(builder.Configuration);
+}
+else
+{
+    builder.Services.AddSingleton<InProcessAnalyticsConsumer>();
+    builder.Services.AddSingleton<IEventConsumer>(static services => services.GetRequiredService<InProcessAnalyticsConsumer>());
+    builder.Services.AddHostedService(static services => services.GetRequiredService<InProcessAnalyticsConsumer>());
+}
+
 var relayEnabled = builder.Configuration.GetValue(LocalRelay.EnabledKey, true);
 if (relayEnabled)
 {

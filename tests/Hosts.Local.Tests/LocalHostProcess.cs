@@ -30,7 +30,8 @@ public sealed class LocalHostProcess : IAsyncDisposable
 
     public string Output => string.Join('\n', _stdout) + "\n--- stderr ---\n" + string.Join('\n', _stderr);
 
-    public static async Task<LocalHostProcess> StartAsync(string dataPath)
+    /// <summary>Starts the host; <paramref name="arguments"/> are further command-line settings (<c>--Section:Key=value</c>).</summary>
+    public static async Task<LocalHostProcess> StartAsync(string dataPath, IEnumerable<string>? arguments = null)
     {
         var port = FreePort();
         var baseAddress = new Uri($"http://127.0.0.1:{port}");
@@ -56,6 +57,11 @@ public sealed class LocalHostProcess : IAsyncDisposable
 
         // The crash test signs in hundreds of devices from one address as fast as it can.
         start.ArgumentList.Add("--GameBackend:RateLimits:RequestsPerSecondPerClient=1000000");
+        foreach (var argument in arguments ?? [])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
 

@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using Confluent.Kafka;
+using GameBackend.Kafka.Tests;
+using static GameBackend.Hosts.Local.Tests.HostHttp;
+
+namespace GameBackend.Hosts.Local.Tests.Analytics;
+
+/// <summary>
+/// Hosts.Local with <c>GameBackend:Kafka:BootstrapServers</c> set, against librdkafka's mock cluster started in this
+/// test process: events go through Kafka instead of the in-process bus, and the host's consumer group feeds the
+/// analytics ingest; a restarted host resumes after the group's committed offsets and counts nothing twice.
+/// </summary>
+public sealed class KafkaBusTests : IDisposable
+{
+    private const string Topic = "gamebackend-events";
+    private const string Group = "gamebackend-analytics";
+    private readonly string _dataPath = Directory.CreateTempSubdirectory("gamebackend-kafka-host-tests-").FullName;
+    private readonly MockKafkaCluster _cluster = new(brokers: 3);
+
+    [Fact]
+    public async Task With_bootstrap_servers_set_events_go_through_Kafka_and_the_consumer_group_rolls_them_up()
+    {
+        string[] kafka =
+        [
+            $"--GameBackend:Kafka:BootstrapServers={_cluster.BootstrapServers}",
+
+            // The mock cluster waits out a departed member's session before it rebalances; keep the restart short.
+            "--GameBackend:Kafka:Settings:session.timeout.ms=6000",
+            "--GameBackend:Kafka:Settings:heartbeat.interval.ms=500",
+        ];
+        string clientKey, serverKey;
+        await using (var host = await LocalHostProcess.StartAsync(_dataPath, kafka))
+        {
+            (_, clientKey, serverKey) = DefaultTitle(host);
+            await SendAsync(host.Client, HttpMethod.Put, "/v1/admin/matchmaking/queues/duel", """{"teams":2,"teamSize":1}""", HttpStatusCode.OK, serverKey: serverKey);
+            await PlayOneMatchAsync(host, clientKey, "first");
+            await WaitForMatchesAsync(host, serverKey, 1);
+            Assert.Contains(host.StdoutLines, l => l.Contains($"Kafka ingest consumer subscribed to {Topic} as group {Group}", StringComparison.Ordinal));
+        }
+
+        // The match went through the topic, and the group committed every record it handled.
+        var afterFirst = ReadTopic();
+        Assert.Contains(afterFirst, e => e.Name == "match_formed");
+        Assert.Equal(afterFirst.Count, CommittedRecords());
+
+        await using (var restarted = await LocalHostProcess.StartAsync(_dataPath, kafka))
+        {
+            await PlayOneMatchAsync(restarted, clientKey, "second");
+            await WaitForMatchesAsync(restarted, serverKey, 2);
+        }
+
+        var afterSecond = ReadTopic();
+        Assert.Equal(2, afterSecond.Count(e => e.Name == "match_formed"));
+        Assert.Equal(afterSecond.Count, CommittedRecords());
+    }
+
+    private static async Task PlayOneMatchAsync(LocalHostProcess host, string clientKey, string round)
+    {
+        for (var i = 0; i < 2; i++)
+        {
+            var signIn = await SendAsync(host.Client, HttpMethod.Post, "/v1/auth/device", $$"""{"deviceId":"kafka-{{round}}-{{i}}"}""", HttpStatusCode.OK, clientKey: clientKey);
+            await SendAsync(host.Client, HttpMethod.Post, "/v1/matchmaking/queues/duel/tickets", "{}", HttpStatusCode.Created, signIn.GetProperty("accessToken").GetString());
+        }
+    }
+
+    private static async Task WaitForMatchesAsync(LocalHostProcess host, string serverKey, long expected)
+    {
+        var today = DateTime.UtcNow;
+        var url = $"/v1/admin/analytics/days?from={today.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}&to={today.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}";
+        var stopwatch = Stopwatch.StartNew();
+        while (true)
+        {
+            var days = (await SendAsync(host.Client, HttpMethod.Get, url, null, HttpStatusCode.OK, serverKey: serverKey)).GetProperty("days");
+            var matches = days.EnumerateArray().Sum(d => d.GetProperty("matches").GetInt64());
+            if (matches >= expected)
+            {
+                Assert.Equal(expected, matches);
+                return;
+            }
+
+            Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(60), $"{matches} of {expected} matches rolled up within 60 s:\n" + host.Output);
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+        }
+    }
+
+    /// <summary>Every event on the topic, read from the start of each partition without joining the host's group.</summary>
+    private List<Core.Events.BackendEvent> ReadTopic()
+    {
+        using var reader = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = _cluster.BootstrapServers,
+            GroupId = "test-reader",
+            EnableAutoCommit = false,
+        }).Build();
+        var events = new List<Core.Events.BackendEvent>();
+        foreach (var (partition, high) in HighWatermarks(reader))
+        {
+            if (high == 0)
+            {
+                continue;
+            }
+
+            reader.Assign(new TopicPartitionOffset(Topic, partition, Offset.Beginning));
+            for (var read = 0L; read < high;)
+            {
+                var result = reader.Consume(TimeSpan.FromSeconds(10)) ?? throw new InvalidOperationException($"partition {partition}: {read} of {high} records read");
+                events.Add(Core.Events.EventWire.TryDecode(result.Message.Value) ?? throw new InvalidOperationException("a record that is not an event"));
+                read = result.Offset.Value + 1;
+            }
+
+            reader.Unassign();
+        }
+
+        return events;
+    }
+
+    private long CommittedRecords()
+    {
+        using var reader = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = _cluster.BootstrapServers,
+            GroupId = Group,
+            EnableAutoCommit = false,
+        }).Build();
+        var partitions = HighWatermarks(reader).Select(p => new TopicPartition(Topic, p.Partition)).ToList();
+        return reader.Committed(partitions, TimeSpan.FromSeconds(10)).Sum(o => o.Offset == Offset.Unset ? 0 : o.Offset.Value);
+    }
+
+    private static List<(int Partition, long High)> HighWatermarks(IConsumer<byte[], byte[]> consumer)
+    {
+        using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
+        return admin.GetMetadata(Topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions
+            .Select(p => (p.PartitionId, consumer.QueryWatermarkOffsets(new TopicPartition(Topic, p.PartitionId), TimeSpan.FromSeconds(10)).High.Value))
+            .ToList();
+    }
+
+    public void Dispose()
+    {
+        _cluster.Dispose();
+        try
+        {
+            Directory.Delete(_dataPath, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless.
+        }
+    }
+}
