@@ -34,7 +34,8 @@ public sealed class AnalyticsEndToEndTests : IDisposable
         }
     }
 
-    private static async Task PlayOneMatchAsync(LocalHostProcess host, string clientKey, string round)
+    /// <summary>Two players sign in and queue for the duel queue, which the host's scheduler turns into one match.</summary>
+    internal static async Task PlayOneMatchAsync(LocalHostProcess host, string clientKey, string round)
     {
         for (var i = 0; i < 2; i++)
         {
@@ -43,7 +44,8 @@ public sealed class AnalyticsEndToEndTests : IDisposable
         }
     }
 
-    private static async Task WaitForMatchesAsync(LocalHostProcess host, string serverKey, long expected)
+    /// <summary>Waits until the query API counts <paramref name="expected"/> matches around today.</summary>
+    internal static async Task WaitForMatchesAsync(LocalHostProcess host, string serverKey, long expected)
     {
         var today = DateTime.UtcNow;
         var url = $"/v1/admin/analytics/days?from={today.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}&to={today.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}";

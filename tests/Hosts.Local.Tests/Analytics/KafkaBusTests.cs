@@ -1,8 +1,7 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using Confluent.Kafka;
 using GameBackend.Kafka.Tests;
+using static GameBackend.Hosts.Local.Tests.Analytics.AnalyticsEndToEndTests;
 using static GameBackend.Hosts.Local.Tests.HostHttp;
 
 namespace GameBackend.Hosts.Local.Tests.Analytics;
@@ -54,35 +53,6 @@ public sealed class KafkaBusTests : IDisposable
         var afterSecond = ReadTopic();
         Assert.Equal(2, afterSecond.Count(e => e.Name == "match_formed"));
         Assert.Equal(afterSecond.Count, CommittedRecords());
-    }
-
-    private static async Task PlayOneMatchAsync(LocalHostProcess host, string clientKey, string round)
-    {
-        for (var i = 0; i < 2; i++)
-        {
-            var signIn = await SendAsync(host.Client, HttpMethod.Post, "/v1/auth/device", $$"""{"deviceId":"kafka-{{round}}-{{i}}"}""", HttpStatusCode.OK, clientKey: clientKey);
-            await SendAsync(host.Client, HttpMethod.Post, "/v1/matchmaking/queues/duel/tickets", "{}", HttpStatusCode.Created, signIn.GetProperty("accessToken").GetString());
-        }
-    }
-
-    private static async Task WaitForMatchesAsync(LocalHostProcess host, string serverKey, long expected)
-    {
-        var today = DateTime.UtcNow;
-        var url = $"/v1/admin/analytics/days?from={today.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}&to={today.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}";
-        var stopwatch = Stopwatch.StartNew();
-        while (true)
-        {
-            var days = (await SendAsync(host.Client, HttpMethod.Get, url, null, HttpStatusCode.OK, serverKey: serverKey)).GetProperty("days");
-            var matches = days.EnumerateArray().Sum(d => d.GetProperty("matches").GetInt64());
-            if (matches >= expected)
-            {
-                Assert.Equal(expected, matches);
-                return;
-            }
-
-            Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(60), $"{matches} of {expected} matches rolled up within 60 s:\n" + host.Output);
-            await Task.Delay(TimeSpan.FromMilliseconds(200));
-        }
     }
 
     /// <summary>Every event on the topic, read from the start of each partition without joining the host's group.</summary>
