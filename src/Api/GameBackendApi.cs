@@ -63,6 +63,7 @@ public static class GameBackendApi
         services.TryAddSingleton<TitleService>();
         services.TryAddSingleton<AccessTokens>();
         services.TryAddSingleton(static _ => new PasswordHasher());
+        services.TryAddSingleton<BestEffortEventPublisher>();
         services.TryAddSingleton<AccountService>();
         services.TryAddSingleton<ProfileService>();
         services.AddPlayerPrivacy();
@@ -115,6 +116,7 @@ public static class GameBackendApi
         ProgressionEndpoints.Map(v1, player, serverKey);
         PlayerStorageEndpoints.Map(v1, player, serverKey);
         MatchmakingEndpoints.Map(v1, player, serverKey);
+        IngestEndpoints.Map(v1, player);
         RelayKeyEndpoints.Map(v1, serverKey);
         RelayEndpoints.Map(v1, serverKey);
         AdminEndpoints.Map(v1, serverKey);

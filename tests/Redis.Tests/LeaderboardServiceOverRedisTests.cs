@@ -1,6 +1,8 @@
+using GameBackend.Core.Events;
 using GameBackend.Core.Leaderboards;
 using GameBackend.Core.Tenancy;
 using GameBackend.Stores.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GameBackend.Redis.Tests;
@@ -9,6 +11,9 @@ namespace GameBackend.Redis.Tests;
 [Collection(RedisCollection.Name)]
 public sealed class LeaderboardServiceOverRedisTests(RedisServerFixture redis) : IAsyncLifetime
 {
+    /// <summary>The services publish score_submitted; these tests look at ranks, not events.</summary>
+    private static BestEffortEventPublisher NoEvents() => new(new InProcessEventBus([]), TimeProvider.System, NullLogger<BestEffortEventPublisher>.Instance);
+
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "gamebackend-redis-tests", Guid.NewGuid().ToString("N"));
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2030, 1, 1, 12, 0, 0, TimeSpan.Zero));
     private SqliteDocumentStore _store = null!;
@@ -32,7 +37,7 @@ public sealed class LeaderboardServiceOverRedisTests(RedisServerFixture redis) :
     [Fact]
     public async Task After_FLUSHALL_the_next_read_rebuilds_from_the_store_and_answers_as_before()
     {
-        var leaderboards = new LeaderboardService(_store, new RedisRankIndex(redis.Connection), _time);
+        var leaderboards = new LeaderboardService(_store, new RedisRankIndex(redis.Connection), NoEvents(), _time);
         Assert.True((await leaderboards.CreateAsync(_title, new LeaderboardDefinition("board", null, "increment", null))).IsSuccess);
         for (var i = 1; i <= 300; i++)
         {
@@ -45,7 +50,7 @@ public sealed class LeaderboardServiceOverRedisTests(RedisServerFixture redis) :
         await redis.Server.FlushAllDatabasesAsync();
 
         // Another host, nothing in Redis: the first read rebuilds.
-        var otherHost = new LeaderboardService(_store, new RedisRankIndex(redis.Connection), _time);
+        var otherHost = new LeaderboardService(_store, new RedisRankIndex(redis.Connection), NoEvents(), _time);
         var after = (await otherHost.GetTopAsync(_title, "board", null, 100, "100")).Value;
         Assert.Equal(300, after.Total);
         Assert.Equal(before.Records.Select(r => (r.PlayerId, r.Rank, r.Score)), after.Records.Select(r => (r.PlayerId, r.Rank, r.Score)));
@@ -62,8 +67,8 @@ public sealed class LeaderboardServiceOverRedisTests(RedisServerFixture redis) :
     [Fact]
     public async Task Forty_parallel_increments_on_two_hosts_sum_exactly()
     {
-        var hostA = new LeaderboardService(_store, new RedisRankIndex(redis.Connection), _time);
-        var hostB = new LeaderboardService(_store, new RedisRankIndex(redis.Connection), _time);
+        var hostA = new LeaderboardService(_store, new RedisRankIndex(redis.Connection), NoEvents(), _time);
+        var hostB = new LeaderboardService(_store, new RedisRankIndex(redis.Connection), NoEvents(), _time);
         Assert.True((await hostA.CreateAsync(_title, new LeaderboardDefinition("count", null, "increment", null))).IsSuccess);
         var results = await Task.WhenAll(Enumerable.Range(1, 40).Select(i => Task.Run(() =>
             (i % 2 == 0 ? hostA : hostB).SubmitAsync(_title, "count", Player(1), i, null))));

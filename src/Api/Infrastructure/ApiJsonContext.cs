@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using GameBackend.Api.Accounts;
+using GameBackend.Api.Analytics;
 using GameBackend.Api.Admin;
 using GameBackend.Api.Health;
 using GameBackend.Api.Leaderboards;
@@ -30,6 +31,9 @@ namespace GameBackend.Api.Infrastructure;
     RespectRequiredConstructorParameters = true,
     AllowDuplicateProperties = false,
     DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(IngestRequest))]
+[JsonSerializable(typeof(IngestResponse))]
+[JsonSerializable(typeof(IReadOnlyList<GameBackend.Core.Analytics.TelemetryEventError>))]
 [JsonSerializable(typeof(QueueConfig))]
 [JsonSerializable(typeof(QueueResponse))]
 [JsonSerializable(typeof(QueueListResponse))]

@@ -40,6 +40,12 @@ public sealed class ApiProblem : IResult, IStatusCodeHttpResult, IContentTypeHtt
     /// <summary>Sent as the Retry-After header (whole seconds, rounded up) when set.</summary>
     public TimeSpan? RetryAfter { get; init; }
 
+    /// <summary>
+    /// Writes extension members that are not strings (for example the per-event errors of a telemetry batch), after
+    /// the standard members and <see cref="Details"/>; it must write complete, uniquely named properties.
+    /// </summary>
+    public Action<Utf8JsonWriter>? WriteExtensions { get; init; }
+
     /// <summary>Adds <c>WWW-Authenticate: Bearer</c> (RFC 6750) on 401s of bearer-protected routes.</summary>
     public bool BearerChallenge { get; init; }
 
@@ -114,6 +120,7 @@ public sealed class ApiProblem : IResult, IStatusCodeHttpResult, IContentTypeHtt
                 }
             }
 
+            WriteExtensions?.Invoke(writer);
             writer.WriteEndObject();
         }
 

@@ -10,15 +10,22 @@ namespace GameBackend.Api.Infrastructure;
 /// </summary>
 public sealed class ApiCaller
 {
-    public ApiCaller(Title title, PlayerPrincipal? player)
+    public ApiCaller(Title title, PlayerPrincipal? player, DateTimeOffset? playerSince = null)
     {
         Title = title;
         Player = player;
+        PlayerSince = playerSince;
     }
 
     public Title Title { get; }
 
     public PlayerPrincipal? Player { get; }
+
+    /// <summary>
+    /// When the player's account was created, from the account the filter read anyway (bearer routes); telemetry
+    /// stamps it on events as their cohort, so neither the client nor the analytics have to look it up.
+    /// </summary>
+    public DateTimeOffset? PlayerSince { get; }
 }
 
 public static class ApiCallerExtensions
@@ -29,6 +36,10 @@ public static class ApiCallerExtensions
     /// <summary>The authenticated player; only valid on bearer-protected routes.</summary>
     public static PlayerPrincipal CallerPlayer(this HttpContext httpContext) =>
         Caller(httpContext).Player ?? throw new InvalidOperationException("This route is not bearer-protected.");
+
+    /// <summary>When the authenticated player's account was created; only valid on bearer-protected routes.</summary>
+    public static DateTimeOffset CallerPlayerSince(this HttpContext httpContext) =>
+        Caller(httpContext).PlayerSince ?? throw new InvalidOperationException("This route is not bearer-protected.");
 
     private static ApiCaller Caller(HttpContext httpContext) =>
         httpContext.Features.Get<ApiCaller>() ?? throw new InvalidOperationException("No auth filter ran for this route.");
@@ -77,7 +88,7 @@ public sealed class PlayerAuthFilter(AccessTokens tokens, TitleService titles, A
             return Challenge(ApiProblem.From(authorized.Error));
         }
 
-        http.Features.Set(new ApiCaller(title, principal));
+        http.Features.Set(new ApiCaller(title, principal, authorized.Value.CreatedAt));
         return await next(context);
     }
 

@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace GameBackend.Api.Infrastructure;
 
@@ -18,6 +19,9 @@ public readonly struct BodyResult<T>
 
     public ApiProblem? Problem { get; }
 }
+
+/// <summary>A body read as bytes, or the problem that explains why there is none.</summary>
+public readonly record struct RawBody(byte[]? Bytes, ApiProblem? Problem);
 
 /// <summary>
 /// Reads JSON bodies in the handlers instead of through minimal-API binding, for three reasons: the caller
@@ -86,6 +90,69 @@ public static class JsonBody
         {
             reader.AdvanceTo(buffer.End);
         }
+    }
+
+    /// <summary>
+    /// The body as bytes, for routes that parse it themselves (a relay heartbeat's signature is over the raw bytes;
+    /// telemetry is validated event by event), with the same 400 / 413 / 415 answers as <see cref="ReadAsync{T}"/>.
+    /// <paramref name="maxBytes"/> is the route's own limit and replaces the API's default for this request, so a
+    /// route may accept more than GameBackend:Api:MaxRequestBodyBytes.
+    /// </summary>
+    public static async ValueTask<RawBody> ReadBytesAsync(HttpContext httpContext, int maxBytes)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        var request = httpContext.Request;
+        var contentLength = request.ContentLength;
+        if (!IsJson(request.ContentType))
+        {
+            return contentLength is null or 0 && request.ContentType is null
+                ? new(null, new ApiProblem(400, ApiErrorCodes.InvalidJson, "A JSON body is required."))
+                : new(null, new ApiProblem(415, ApiErrorCodes.UnsupportedMediaType, "The body must be application/json."));
+        }
+
+        if (contentLength > maxBytes)
+        {
+            return new(null, TooLarge(maxBytes));
+        }
+
+        if (httpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = maxBytes;
+        }
+
+        var reader = request.BodyReader;
+        ReadResult read;
+        try
+        {
+            while (true)
+            {
+                read = await reader.ReadAsync(httpContext.RequestAborted);
+                if (read.Buffer.Length > maxBytes)
+                {
+                    reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+                    return new(null, TooLarge(maxBytes));
+                }
+
+                if (read.IsCompleted || read.IsCanceled)
+                {
+                    break;
+                }
+
+                reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+            }
+        }
+        catch (BadHttpRequestException ex)
+        {
+            return new(null, ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? TooLarge(maxBytes)
+                : new ApiProblem(ex.StatusCode, ApiErrorCodes.ForStatus(ex.StatusCode), "The request body could not be read."));
+        }
+
+        var bytes = read.Buffer.ToArray();
+        reader.AdvanceTo(read.Buffer.End);
+        return bytes.Length == 0
+            ? new(null, new ApiProblem(400, ApiErrorCodes.InvalidJson, "A JSON body is required."))
+            : new(bytes, null);
     }
 
     private static BodyResult<T> Deserialize<T>(ReadOnlySequence<byte> buffer, JsonTypeInfo<T> typeInfo)

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.IO.Pipelines;
 using System.Text.Json;
 using GameBackend.Api.Infrastructure;
 using GameBackend.Core.Common;
@@ -7,7 +5,6 @@ using GameBackend.Core.Sessions;
 using GameBackend.Core.Tenancy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
@@ -43,7 +40,7 @@ public static class RelayEndpoints
         HttpContext httpContext, [FromServices] RelayAuthentication authentication, [FromServices] RelayRegistry registry, [FromServices] RequestThrottle throttle)
     {
         var ct = httpContext.RequestAborted;
-        var body = await ReadRawBodyAsync(httpContext, RelayRegistry.MaxHeartbeatBytes);
+        var body = await JsonBody.ReadBytesAsync(httpContext, RelayRegistry.MaxHeartbeatBytes);
         if (body.Bytes is not { } bytes)
         {
             return body.Problem!;
@@ -105,68 +102,4 @@ public static class RelayEndpoints
             .ToList();
 
     private static string? Single(Microsoft.Extensions.Primitives.StringValues values) => values.Count == 1 ? values[0] : null;
-
-    /// <summary>
-    /// The body as bytes (the signature is over them), with the same 400 / 413 / 415 answers as <see cref="JsonBody"/>.
-    /// A heartbeat may carry up to <see cref="RelayRegistry.MaxEvents"/> events, so its limit is its own, above the API's default.
-    /// </summary>
-    private static async ValueTask<RawBody> ReadRawBodyAsync(HttpContext httpContext, int maxBytes)
-    {
-        var request = httpContext.Request;
-        var contentLength = request.ContentLength;
-        if (!JsonBody.IsJson(request.ContentType))
-        {
-            return contentLength is null or 0 && request.ContentType is null
-                ? new(null, new ApiProblem(400, ApiErrorCodes.InvalidJson, "A JSON body is required."))
-                : new(null, new ApiProblem(415, ApiErrorCodes.UnsupportedMediaType, "The body must be application/json."));
-        }
-
-        if (contentLength > maxBytes)
-        {
-            return new(null, TooLarge(maxBytes));
-        }
-
-        if (httpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
-        {
-            bodySize.MaxRequestBodySize = maxBytes;
-        }
-
-        var reader = request.BodyReader;
-        ReadResult read;
-        try
-        {
-            while (true)
-            {
-                read = await reader.ReadAsync(httpContext.RequestAborted);
-                if (read.Buffer.Length > maxBytes)
-                {
-                    reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
-                    return new(null, TooLarge(maxBytes));
-                }
-
-                if (read.IsCompleted || read.IsCanceled)
-                {
-                    break;
-                }
-
-                reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
-            }
-        }
-        catch (BadHttpRequestException ex)
-        {
-            return new(null, ex.StatusCode == StatusCodes.Status413PayloadTooLarge
-                ? TooLarge(maxBytes)
-                : new ApiProblem(ex.StatusCode, ApiErrorCodes.ForStatus(ex.StatusCode), "The request body could not be read."));
-        }
-
-        var bytes = read.Buffer.ToArray();
-        reader.AdvanceTo(read.Buffer.End);
-        return bytes.Length == 0
-            ? new(null, new ApiProblem(400, ApiErrorCodes.InvalidJson, "A JSON body is required."))
-            : new(bytes, null);
-    }
-
-    private static ApiProblem TooLarge(int maxBytes) => new(413, ApiErrorCodes.RequestTooLarge, $"The body is larger than {maxBytes} bytes.");
-
-    private readonly record struct RawBody(byte[]? Bytes, ApiProblem? Problem);
 }

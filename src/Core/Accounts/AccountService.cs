@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using GameBackend.Core.Common;
+using GameBackend.Core.Events;
 using GameBackend.Core.Profiles;
 using GameBackend.Core.Storage;
 using GameBackend.Core.Tenancy;
@@ -45,14 +46,21 @@ public sealed class AccountService
     private const int MaxWriteAttempts = 8;
     private const int RefreshSecretBytes = 32;
 
+    /// <summary>The properties of account_created and signed_in per <see cref="SignInMethod"/>: made once, read by every sign-in.</summary>
+    private static readonly JsonElement[] SignInEventProperties = Enum.GetValues<SignInMethod>()
+        .Select(m => JsonSerializer.SerializeToElement(new SignInEventProperties(m.ToString().ToLowerInvariant()), AccountEventJsonContext.Default.SignInEventProperties))
+        .ToArray();
+
     private readonly IDocumentStore _store;
     private readonly TitleService _titles;
     private readonly AccessTokens _accessTokens;
     private readonly PasswordHasher _passwords;
+    private readonly BestEffortEventPublisher _events;
     private readonly TimeProvider _time;
 
-    public AccountService(IDocumentStore store, TitleService titles, AccessTokens accessTokens, PasswordHasher passwords, TimeProvider time)
+    public AccountService(IDocumentStore store, TitleService titles, AccessTokens accessTokens, PasswordHasher passwords, BestEffortEventPublisher events, TimeProvider time)
     {
+        _events = events ?? throw new ArgumentNullException(nameof(events));
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _titles = titles ?? throw new ArgumentNullException(nameof(titles));
         _accessTokens = accessTokens ?? throw new ArgumentNullException(nameof(accessTokens));
@@ -106,7 +114,7 @@ public sealed class AccountService
         }
 
         var account = await EnsureAccountAsync(title.Id, playerId, new LinkedIdentity(SignInMethod.Email, normalized.Value, now), ct);
-        return account is null ? Contention() : await CompleteSignInAsync(title, account.Document, created: true, ct);
+        return account is null ? Contention() : await CompleteSignInAsync(title, account.Document, SignInMethod.Email, created: true, ct);
     }
 
     /// <summary>
@@ -147,7 +155,7 @@ public sealed class AccountService
         }
 
         var account = await EnsureAccountAsync(title.Id, link.PlayerId, new LinkedIdentity(SignInMethod.Email, normalized.Value, link.CreatedAt), ct);
-        return account is null ? invalid : await CompleteSignInAsync(title, account.Document, created: false, ct);
+        return account is null ? invalid : await CompleteSignInAsync(title, account.Document, SignInMethod.Email, created: false, ct);
     }
 
     /// <summary>Only for the studio's servers: Api calls it after authenticating the server key.</summary>
@@ -424,7 +432,7 @@ public sealed class AccountService
                 var existing = await EnsureAccountAsync(title.Id, link.PlayerId, new LinkedIdentity(method, subject, link.CreatedAt), ct);
                 if (existing is not null)
                 {
-                    return await CompleteSignInAsync(title, existing.Document, created: false, ct);
+                    return await CompleteSignInAsync(title, existing.Document, method, created: false, ct);
                 }
 
                 // The link outlived its erased player (an erasure in flight or cut short): free it and sign in afresh.
@@ -445,15 +453,20 @@ public sealed class AccountService
             if (claimed.Succeeded)
             {
                 var account = await EnsureAccountAsync(title.Id, playerId, new LinkedIdentity(method, subject, now), ct);
-                return account is null ? Contention() : await CompleteSignInAsync(title, account.Document, created: true, ct);
+                return account is null ? Contention() : await CompleteSignInAsync(title, account.Document, method, created: true, ct);
             }
         }
 
         return Contention();
     }
 
-    /// <summary>Refuses disabled and banned accounts, then starts a session family.</summary>
-    private async Task<Result<SignInResult>> CompleteSignInAsync(Title title, AccountDocument account, bool created, CancellationToken ct)
+    /// <summary>
+    /// Refuses disabled and banned accounts, then starts a session family and, once it is stored, publishes
+    /// <c>signed_in</c> (after <c>account_created</c> when this sign-in made the account) in one best-effort call:
+    /// both carry the account's creation time as <see cref="BackendEvent.PlayerSince"/>, which the account document
+    /// already in hand holds, so the events cost no read.
+    /// </summary>
+    private async Task<Result<SignInResult>> CompleteSignInAsync(Title title, AccountDocument account, SignInMethod method, bool created, CancellationToken ct)
     {
         if (StandingError(account) is { } standing)
         {
@@ -461,6 +474,14 @@ public sealed class AccountService
         }
 
         var tokens = await StartSessionAsync(title, account.PlayerId, ct);
+        var now = _time.GetUtcNow();
+        var properties = SignInEventProperties[(int)method];
+        var signedIn = new BackendEvent(title.Id, Ids.NewId(_time), BackendEventNames.SignedIn, now, account.PlayerId, null, properties, account.CreatedAt);
+        await _events.PublishAsync(
+            created
+                ? [new BackendEvent(title.Id, Ids.NewId(_time), BackendEventNames.AccountCreated, account.CreatedAt, account.PlayerId, null, properties, account.CreatedAt), signedIn]
+                : [signedIn],
+            ct);
         return new SignInResult(account.PlayerId, created, tokens);
     }
 
@@ -749,3 +770,10 @@ public sealed class AccountService
 
     private sealed record StoredAccount(AccountDocument Document, string Version);
 }
+
+/// <summary>The properties of <c>account_created</c> and <c>signed_in</c>: how the player signed in (device, email, custom).</summary>
+public sealed record SignInEventProperties(string Method);
+
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(SignInEventProperties))]
+internal sealed partial class AccountEventJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

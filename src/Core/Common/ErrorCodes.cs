@@ -238,4 +238,36 @@ public static class ErrorCodes
     public const string InvalidAnalyticsDate = "invalid_analytics_date";
     /// <summary>400: an analytics range ends before it starts or spans more than 92 days (Details["maxDays"]).</summary>
     public const string InvalidAnalyticsRange = "invalid_analytics_range";
+
+    // Analytics: the ingest request (batch-level, the request is refused whole)
+    /// <summary>413: the request holds more than 500 events (TelemetryLimits.MaxEventsPerBatch); split it.</summary>
+    public const string TooManyEvents = "too_many_events";
+    /// <summary>400: no event of the request is valid (or it holds none); the problem's "rejected" lists why.</summary>
+    public const string NoValidEvents = "no_valid_events";
+
+    // Analytics: one event of an ingest request (per-event errors, in "rejected"; the other events are accepted)
+    /// <summary>The event is not a JSON object, a member has the wrong JSON type, or a member appears twice.</summary>
+    public const string InvalidEvent = "invalid_event";
+    /// <summary>The event lacks id, name or time; "field" lists them.</summary>
+    public const string MissingEventField = "missing_event_field";
+    /// <summary>The event has a member beyond id, name, time, sessionId, properties (titleId and playerId come from the token).</summary>
+    public const string UnknownEventField = "unknown_event_field";
+    /// <summary>The event id is not 1–64 characters of [A-Za-z0-9_-].</summary>
+    public const string InvalidEventId = "invalid_event_id";
+    /// <summary>The event name does not match ^[a-z][a-z0-9_]{0,63}$.</summary>
+    public const string InvalidEventName = "invalid_event_name";
+    /// <summary>The event name is one the backend itself publishes (account_created, signed_in, session_started, …).</summary>
+    public const string ReservedEventName = "reserved_event_name";
+    /// <summary>The event time is not an RFC 3339 date-time with an offset.</summary>
+    public const string InvalidEventTime = "invalid_event_time";
+    /// <summary>The event time is more than 7 days before or 5 minutes after the server's clock.</summary>
+    public const string EventTimeOutOfRange = "event_time_out_of_range";
+    /// <summary>The event's sessionId is not 1–64 characters of [A-Za-z0-9_-].</summary>
+    public const string InvalidSessionId = "invalid_session_id";
+    /// <summary>The event's properties are not an object of at most 32 members with names of 1–64 characters and string (≤ 256), number, boolean or null values.</summary>
+    public const string InvalidEventProperties = "invalid_event_properties";
+    /// <summary>The event's JSON is larger than 4 KiB.</summary>
+    public const string EventTooLarge = "event_too_large";
+    /// <summary>An earlier event of the same request has this id.</summary>
+    public const string DuplicateEventId = "duplicate_event_id";
 }

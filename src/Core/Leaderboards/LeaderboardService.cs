@@ -5,6 +5,7 @@ using System.Text.Json;
 using Cronos;
 using GameBackend.Core.Accounts;
 using GameBackend.Core.Common;
+using GameBackend.Core.Events;
 using GameBackend.Core.Storage;
 
 namespace GameBackend.Core.Leaderboards;
@@ -42,13 +43,15 @@ public sealed class LeaderboardService
 
     private readonly IDocumentStore _store;
     private readonly IRankIndex _index;
+    private readonly BestEffortEventPublisher _events;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<(string TitleId, string BoardId), CachedBoard> _boards = new();
     private readonly ConcurrentDictionary<RankBoard, SemaphoreSlim> _rebuildLocks = new();
     private readonly SemaphoreSlim[] _playerLocks;
 
-    public LeaderboardService(IDocumentStore store, IRankIndex index, TimeProvider time)
+    public LeaderboardService(IDocumentStore store, IRankIndex index, BestEffortEventPublisher events, TimeProvider time)
     {
+        _events = events ?? throw new ArgumentNullException(nameof(events));
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _index = index ?? throw new ArgumentNullException(nameof(index));
         _time = time ?? throw new ArgumentNullException(nameof(time));
@@ -167,9 +170,22 @@ public sealed class LeaderboardService
 
     /// <summary>
     /// Combines the score with the player's record of the current period by the board's operator and returns the
-    /// record as stored, with its rank. A "best" submission that does not beat the record changes nothing.
+    /// record as stored, with its rank. A "best" submission that does not beat the record changes nothing. Every
+    /// accepted submission (whether or not it changed the record) then publishes <c>score_submitted</c>, best effort.
     /// </summary>
     public async Task<Result<LeaderboardRecord>> SubmitAsync(string titleId, string boardId, string playerId, double score, JsonElement? metadata, CancellationToken ct = default)
+    {
+        var submitted = await WriteSubmissionAsync(titleId, boardId, playerId, score, metadata, ct);
+        if (submitted.IsSuccess)
+        {
+            var properties = JsonSerializer.SerializeToElement(new ScoreSubmittedProperties(boardId, score), LeaderboardEventJsonContext.Default.ScoreSubmittedProperties);
+            await _events.PublishAsync([new BackendEvent(titleId, Ids.NewId(_time), BackendEventNames.ScoreSubmitted, _time.GetUtcNow(), playerId, null, properties)], ct);
+        }
+
+        return submitted;
+    }
+
+    private async Task<Result<LeaderboardRecord>> WriteSubmissionAsync(string titleId, string boardId, string playerId, double score, JsonElement? metadata, CancellationToken ct)
     {
         if (LeaderboardRules.CheckScore(score) is { } scoreError)
         {
@@ -561,3 +577,10 @@ public sealed class LeaderboardService
             new(titleId, Document.Id, $"{Document.Generation}.{period.Id}", Document.SortOrder);
     }
 }
+
+/// <summary>The properties of <c>score_submitted</c>: the leaderboard and the score as submitted (before the board's operator).</summary>
+public sealed record ScoreSubmittedProperties(string Leaderboard, double Score);
+
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(ScoreSubmittedProperties))]
+internal sealed partial class LeaderboardEventJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

@@ -62,6 +62,9 @@ public static class SessionEventNames
 /// <summary>The properties of a <see cref="SessionEventNames"/> event on the bus.</summary>
 public sealed record SessionEventProperties(string Relay, string Region, int Members, double? DurationSeconds);
 
+/// <summary>The properties of <c>relay_heartbeat</c>: the relay's open sessions and connected members (concurrent users) as it reported them.</summary>
+public sealed record RelayHeartbeatProperties(string Relay, string Region, int Sessions, int Members);
+
 /// <summary>
 /// The relay registry: relays announce themselves with signed heartbeats, the registry keeps each one as an expiring
 /// item (partition <c>relays</c>, sort key = relay id) and passes their session events on to the event bus.
@@ -73,6 +76,9 @@ public sealed record SessionEventProperties(string Relay, string Region, int Mem
 /// of allocation. When the bus refuses the events the heartbeat fails with <see cref="ErrorCodes.EventBusUnavailable"/>
 /// and the relay resends them; each event's id is derived from (title, name, session, time), so a resent or replayed
 /// event carries the same id and consumers, which deduplicate by id, count it once.</para>
+/// <para>Every accepted heartbeat also publishes a <c>relay_heartbeat</c> event (sessions and members: the source of
+/// concurrent users over time) in the same publish call. Alone, it is best effort (<see cref="BestEffortEventPublisher"/>):
+/// a refusing bus does not fail a heartbeat that carries no session events.</para>
 /// <para>A heartbeat signed earlier than the one stored (a replay, or a delayed retry) does not overwrite the newer state.</para>
 /// </remarks>
 public sealed class RelayRegistry
@@ -97,10 +103,10 @@ public sealed class RelayRegistry
     private const int MaxWriteAttempts = 8;
 
     private readonly IDocumentStore _store;
-    private readonly IEventBus _events;
+    private readonly BestEffortEventPublisher _events;
     private readonly TimeProvider _time;
 
-    public RelayRegistry(IDocumentStore store, IEventBus events, TimeProvider time)
+    public RelayRegistry(IDocumentStore store, BestEffortEventPublisher events, TimeProvider time)
     {
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _events = events ?? throw new ArgumentNullException(nameof(events));
@@ -121,13 +127,13 @@ public sealed class RelayRegistry
         }
 
         var stored = await StoreAsync(titleId, heartbeat, signedAt, now, ct);
-        if (!stored.IsSuccess || heartbeat.Events.Count == 0)
+        if (!stored.IsSuccess)
         {
             return stored;
         }
 
-        var events = new BackendEvent[heartbeat.Events.Count];
-        for (var i = 0; i < events.Length; i++)
+        var events = new BackendEvent[heartbeat.Events.Count + 1];
+        for (var i = 0; i < heartbeat.Events.Count; i++)
         {
             var e = heartbeat.Events[i];
             var properties = JsonSerializer.SerializeToElement(
@@ -136,9 +142,17 @@ public sealed class RelayRegistry
             events[i] = new BackendEvent(titleId, EventId(titleId, e), e.Name, e.Time, null, e.SessionId, properties);
         }
 
+        events[^1] = HeartbeatEvent(titleId, heartbeat, signedAt);
+        if (heartbeat.Events.Count == 0)
+        {
+            // The heartbeat's own sample alone: best effort, a bus outage must not take the relay out of allocation.
+            await _events.PublishAsync(events, ct);
+            return stored;
+        }
+
         try
         {
-            await _events.PublishAsync(events, ct);
+            await _events.Bus.PublishAsync(events, ct);
         }
         catch (EventBusUnavailableException)
         {
@@ -173,6 +187,20 @@ public sealed class RelayRegistry
     }
 
     internal static ItemKey Key(string titleId, string relayId) => new(titleId, Partition, relayId);
+
+    /// <summary>
+    /// <c>relay_heartbeat</c>: the relay's sessions and members when it signed the heartbeat (the concurrent-users
+    /// source). Its id is derived from (title, relay, signing second) like <see cref="EventId(string, RelaySessionEvent)"/>,
+    /// so a replayed or resent heartbeat carries the same id and is counted once.
+    /// </summary>
+    internal static BackendEvent HeartbeatEvent(string titleId, RelayHeartbeat heartbeat, DateTimeOffset signedAt)
+    {
+        var properties = JsonSerializer.SerializeToElement(
+            new RelayHeartbeatProperties(heartbeat.RelayId, heartbeat.Region, heartbeat.Sessions, heartbeat.Members),
+            SessionEventJsonContext.Default.RelayHeartbeatProperties);
+        var id = EventId(titleId, new RelaySessionEvent(BackendEventNames.RelayHeartbeat, heartbeat.RelayId, signedAt, 0, null));
+        return new BackendEvent(titleId, id, BackendEventNames.RelayHeartbeat, signedAt, null, null, properties);
+    }
 
     /// <summary>
     /// A UUIDv7-shaped id that is the same every time the relay reports the same event: the event's time in the first
@@ -450,4 +478,5 @@ internal sealed record RelayDocument(
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(SessionEventProperties))]
+[JsonSerializable(typeof(RelayHeartbeatProperties))]
 internal sealed partial class SessionEventJsonContext : JsonSerializerContext;

@@ -35,7 +35,7 @@ public sealed class RelayControlPlaneContractTests
 
         Assert.Equal(keys.Select(k => k.KeyId), answer.RelayKeys.Select(k => k.KeyId));
         Assert.Equal(5, answer.HeartbeatSeconds);
-        Assert.Equal(["session_started", "session_ended"], bus.Events.Select(e => e.Name));
+        Assert.Equal(["session_started", "session_ended", "relay_heartbeat"], bus.Events.Select(e => e.Name));
         using var client = factory.CreateClient();
         var relay = Assert.Single(await RelayHeartbeats.ListAsync(client, title));
         Assert.Equal(("relay-eu-1", "203.0.113.7:7777", 0.25, true), (relay.GetProperty("relayId").GetString(), relay.GetProperty("endpoint").GetString(), relay.GetProperty("load").GetDouble(), relay.GetProperty("healthy").GetBoolean()));

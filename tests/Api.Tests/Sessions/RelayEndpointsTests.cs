@@ -358,7 +358,7 @@ public sealed class RelayEventTests
 
         await RelayHeartbeats.SendAsync(client, factory, title.Id, RelayHeartbeats.Body(events: "[" + events + "]"));
 
-        var published = bus.Events.ToArray();
+        var published = bus.Events.Where(e => e.Name != "relay_heartbeat").ToArray();
         Assert.Equal(["session_started", "session_ended"], published.Select(e => e.Name));
         Assert.All(published, e => Assert.Equal((title.Id, session), (e.TitleId, e.SessionId)));
         Assert.Equal(startedAt, published[0].Time);
@@ -391,7 +391,7 @@ public sealed class RelayEventTests
 
         bus.Unavailable = false;
         await RelayHeartbeats.SendAsync(client, factory, title.Id, body);
-        Assert.Equal("session_ended", Assert.Single(bus.Events).Name);
+        Assert.Equal(["session_ended", "relay_heartbeat"], bus.Events.Select(e => e.Name));
     }
 
     [Fact]

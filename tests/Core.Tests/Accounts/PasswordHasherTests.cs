@@ -49,7 +49,7 @@ public sealed class PasswordHasherTests
     {
         await using var backend = new TestBackend();
         var title = await backend.CreateTitleAsync();
-        var weak = new AccountService(backend.Store, backend.Titles, backend.Tokens, new PasswordHasher(TestBackend.CheapHashing with { MemoryKiB = 32 }), backend.Time);
+        var weak = new AccountService(backend.Store, backend.Titles, backend.Tokens, new PasswordHasher(TestBackend.CheapHashing with { MemoryKiB = 32 }), backend.Events.Publisher(), backend.Time);
         await weak.SignUpWithEmailAsync(title, "dora@example.com", "a fine password");
 
         Assert.True((await backend.Accounts.SignInWithEmailAsync(title, "dora@example.com", "a fine password")).IsSuccess);

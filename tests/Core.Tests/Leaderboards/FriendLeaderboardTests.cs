@@ -17,7 +17,7 @@ public sealed class FriendLeaderboardTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _leaderboards = new LeaderboardService(_backend.Store, new InProcessRankIndex(), _backend.Time);
+        _leaderboards = new LeaderboardService(_backend.Store, new InProcessRankIndex(), _backend.Events.Publisher(), _backend.Time);
         _friends = new FriendService(_backend.Store, _backend.Titles, _backend.Time);
         _view = new FriendLeaderboard(_leaderboards, _friends);
         _title = await _backend.CreateTitleAsync();

@@ -17,7 +17,7 @@ public sealed class LeaderboardServiceTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _leaderboards = new LeaderboardService(_backend.Store, _index, _backend.Time);
+        _leaderboards = new LeaderboardService(_backend.Store, _index, _backend.Events.Publisher(), _backend.Time);
         _title = (await _backend.CreateTitleAsync()).Id;
     }
 
@@ -134,7 +134,7 @@ public sealed class LeaderboardServiceTests : IAsyncLifetime
         await CreateBoardAsync("board", sortOrder, @operator);
         // Two services on one store and one shared index: two hosts in front of Redis. Their in-process player locks are
         // separate, so writers race through the store's optimistic concurrency as well.
-        var otherHost = new LeaderboardService(_backend.Store, _index, _backend.Time);
+        var otherHost = new LeaderboardService(_backend.Store, _index, _backend.Events.Publisher(), _backend.Time);
         var scores = Enumerable.Range(1, 40).Select(i => (double)i).ToArray();
         var results = await Task.WhenAll(scores.Select((score, i) => Task.Run(() =>
             (i % 2 == 0 ? _leaderboards : otherHost).SubmitAsync(_title, "board", Player(7), score, null))));
@@ -155,7 +155,7 @@ public sealed class LeaderboardServiceTests : IAsyncLifetime
         }
 
         // The index holds exactly what the store holds: a fresh index rebuilt from the store agrees.
-        var rebuilt = new LeaderboardService(_backend.Store, new InProcessRankIndex(), _backend.Time);
+        var rebuilt = new LeaderboardService(_backend.Store, new InProcessRankIndex(), _backend.Events.Publisher(), _backend.Time);
         Assert.Equal(stored.Score, (await rebuilt.GetRecordAsync(_title, "board", Player(7), null)).Value.Score);
         Assert.Equal(1, (await _leaderboards.GetTopAsync(_title, "board", null, null, null)).Value.Total);
     }
@@ -300,7 +300,7 @@ public sealed class LeaderboardServiceTests : IAsyncLifetime
 
         // A restart: new service, new (empty) index, same store.
         _index = new InProcessRankIndex();
-        var restarted = new LeaderboardService(_backend.Store, _index, _backend.Time);
+        var restarted = new LeaderboardService(_backend.Store, _index, _backend.Events.Publisher(), _backend.Time);
         var after = (await restarted.GetTopAsync(_title, "board", null, 100, "700")).Value;
 
         Assert.Equal(1500, after.Total);
@@ -317,7 +317,7 @@ public sealed class LeaderboardServiceTests : IAsyncLifetime
             await SubmitAsync("board", Player(i), i);
         }
 
-        var restarted = new LeaderboardService(_backend.Store, new InProcessRankIndex(), _backend.Time);
+        var restarted = new LeaderboardService(_backend.Store, new InProcessRankIndex(), _backend.Events.Publisher(), _backend.Time);
         var reads = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() => restarted.GetTopAsync(_title, "board", null, 10, null))));
         Assert.All(reads, r => Assert.Equal(300, r.Value.Total));
         Assert.All(reads, r => Assert.Equal(Player(300), r.Value.Records[0].PlayerId));
@@ -351,7 +351,7 @@ public sealed class LeaderboardServiceTests : IAsyncLifetime
         Assert.Equal(10, (await _leaderboards.GetRecordAsync(_title, "weekly", Player(1), "20250224T000000Z")).Value.Score);
 
         // The archive survives a restart too: rebuilt from the store on first read.
-        var restarted = new LeaderboardService(_backend.Store, new InProcessRankIndex(), _backend.Time);
+        var restarted = new LeaderboardService(_backend.Store, new InProcessRankIndex(), _backend.Events.Publisher(), _backend.Time);
         Assert.Equal(2, (await restarted.GetTopAsync(_title, "weekly", "20250224T000000Z", 10, null)).Value.Total);
         Assert.Equal(1, (await restarted.GetTopAsync(_title, "weekly", null, 10, null)).Value.Total);
 
@@ -373,7 +373,7 @@ public sealed class LeaderboardServiceTests : IAsyncLifetime
 
         await CreateBoardAsync("board", "ascending");
         Assert.Equal(0, (await _leaderboards.GetTopAsync(_title, "board", null, 10, null)).Value.Total);
-        var restarted = new LeaderboardService(_backend.Store, new InProcessRankIndex(), _backend.Time);
+        var restarted = new LeaderboardService(_backend.Store, new InProcessRankIndex(), _backend.Events.Publisher(), _backend.Time);
         Assert.Equal(0, (await restarted.GetTopAsync(_title, "board", null, 10, null)).Value.Total);
     }
 

@@ -1,34 +1,9 @@
-using System.Collections.Concurrent;
-using GameBackend.Core.Events;
 using GameBackend.Core.Matchmaking;
 using GameBackend.Core.Sessions;
 using GameBackend.Core.Tenancy;
 using GameBackend.Core.Tests.Support;
 
 namespace GameBackend.Core.Tests.Matchmaking;
-
-/// <summary>Records what was published, so tests can assert events.</summary>
-public sealed class RecordingEventBus : IEventBus
-{
-    public ConcurrentQueue<BackendEvent> Events { get; } = new();
-
-    public bool Unavailable { get; set; }
-
-    public ValueTask PublishAsync(IReadOnlyList<BackendEvent> events, CancellationToken cancellationToken = default)
-    {
-        if (Unavailable)
-        {
-            throw new EventBusUnavailableException("test: bus down");
-        }
-
-        foreach (var e in events)
-        {
-            Events.Enqueue(e);
-        }
-
-        return ValueTask.CompletedTask;
-    }
-}
 
 /// <summary>The matchmaking services over <see cref="TestBackend"/> (real SQLite, fake clock), with two configured relays.</summary>
 public sealed class MatchmakingBackend : IAsyncDisposable

@@ -35,7 +35,7 @@ public sealed class FeatureContributorTests : IAsyncLifetime
         _friends = new FriendService(_backend.Store, _backend.Titles, _backend.Time);
         var index = new InProcessRankIndex();
         _ratings = new PlayerRatings(_backend.Store, _backend.Time);
-        _leaderboards = new LeaderboardService(_backend.Store, index, _backend.Time);
+        _leaderboards = new LeaderboardService(_backend.Store, index, _backend.Events.Publisher(), _backend.Time);
         _privacy = new PlayerPrivacyService(
             _backend.Store,
             _backend.Accounts,
@@ -187,7 +187,7 @@ public sealed class FeatureContributorTests : IAsyncLifetime
         Assert.Empty((await _leaderboards.GetTopAsync(_title.Id, "daily", null, null, null)).Value.Records);
 
         // The index rebuilt from the store (a restart, a Redis flush) does not bring the player back either.
-        var rebuilt = new LeaderboardService(_backend.Store, new InProcessRankIndex(), _backend.Time);
+        var rebuilt = new LeaderboardService(_backend.Store, new InProcessRankIndex(), _backend.Events.Publisher(), _backend.Time);
         Assert.Equal([other], (await rebuilt.GetTopAsync(_title.Id, "daily", firstPeriod, null, null)).Value.Records.Select(r => r.PlayerId));
     }
 

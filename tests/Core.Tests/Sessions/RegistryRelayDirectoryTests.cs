@@ -18,7 +18,7 @@ public sealed class RegistryRelayDirectoryTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _registry = new RelayRegistry(_mm.Backend.Store, _mm.Events, _mm.Backend.Time);
+        _registry = new RelayRegistry(_mm.Backend.Store, _mm.Events.Publisher(), _mm.Backend.Time);
         _directory = NewDirectory([Configured]);
         _title = await _mm.CreateTitleAsync();
     }

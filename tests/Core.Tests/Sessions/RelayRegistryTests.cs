@@ -1,4 +1,5 @@
 using GameBackend.Core.Common;
+using GameBackend.Core.Events;
 using GameBackend.Core.Sessions;
 using GameBackend.Core.Tenancy;
 using GameBackend.Core.Tests.Matchmaking;
@@ -20,7 +21,7 @@ public sealed class RelayRegistryTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _registry = new RelayRegistry(_backend.Store, _bus, _backend.Time);
+        _registry = new RelayRegistry(_backend.Store, _bus.Publisher(), _backend.Time);
         _title = await _backend.CreateTitleAsync();
     }
 
@@ -161,7 +162,7 @@ public sealed class RelayRegistryTests : IAsyncLifetime
         Assert.True((await _registry.HeartbeatAsync(_title.Id, Heartbeat(events: [started, ended]), Now)).IsSuccess);
         Assert.True((await _registry.HeartbeatAsync(_title.Id, Heartbeat(events: [ended]), Now)).IsSuccess);
 
-        var events = _bus.Events.ToArray();
+        var events = _bus.Events.Where(e => e.Name != BackendEventNames.RelayHeartbeat).ToArray();
         Assert.Equal([SessionEventNames.SessionStarted, SessionEventNames.SessionEnded, SessionEventNames.SessionEnded], events.Select(e => e.Name));
         Assert.All(events, e => Assert.Equal((_title.Id, session, (string?)null), (e.TitleId, e.SessionId, e.PlayerId)));
         Assert.Equal(started.Time, events[0].Time);
@@ -175,6 +176,36 @@ public sealed class RelayRegistryTests : IAsyncLifetime
         Assert.Equal("eu", properties.GetProperty("region").GetString());
         Assert.Equal(0, properties.GetProperty("members").GetInt32());
         Assert.Equal(29.5, properties.GetProperty("durationSeconds").GetDouble());
+    }
+
+    [Fact]
+    public async Task Every_accepted_heartbeat_publishes_relay_heartbeat_with_sessions_and_members_and_a_resend_repeats_its_id()
+    {
+        var signedAt = Now.AddSeconds(-2);
+        Assert.True((await _registry.HeartbeatAsync(_title.Id, Heartbeat(load: 4), signedAt)).IsSuccess);
+        Assert.True((await _registry.HeartbeatAsync(_title.Id, Heartbeat(load: 4), signedAt)).IsSuccess);
+        Assert.True((await _registry.HeartbeatAsync(_title.Id, Heartbeat(load: 6), Now)).IsSuccess);
+
+        var beats = _bus.Events.ToArray();
+        Assert.All(beats, e => Assert.Equal((BackendEventNames.RelayHeartbeat, _title.Id, (string?)null, (string?)null), (e.Name, e.TitleId, e.PlayerId, e.SessionId)));
+        Assert.Equal([signedAt, signedAt, Now], beats.Select(e => e.Time));
+        Assert.Equal(beats[0].Id, beats[1].Id);
+        Assert.NotEqual(beats[1].Id, beats[2].Id);
+        var properties = beats[2].Properties!.Value;
+        Assert.Equal(("relay-1", "eu", 6, 12), (properties.GetProperty("relay").GetString(), properties.GetProperty("region").GetString(), properties.GetProperty("sessions").GetInt32(), properties.GetProperty("members").GetInt32()));
+    }
+
+    [Fact]
+    public async Task A_bus_that_refuses_a_heartbeat_without_session_events_does_not_fail_it()
+    {
+        _bus.Unavailable = true;
+        var publisher = _bus.Publisher();
+        var registry = new RelayRegistry(_backend.Store, publisher, _backend.Time);
+
+        Assert.True((await registry.HeartbeatAsync(_title.Id, Heartbeat(load: 3), Now)).IsSuccess);
+
+        Assert.Equal(1, publisher.Dropped);
+        Assert.Equal(3, Assert.Single(await registry.ListAsync(_title.Id)).Sessions);
     }
 
     [Fact]
@@ -194,7 +225,7 @@ public sealed class RelayRegistryTests : IAsyncLifetime
 
         _bus.Unavailable = false;
         Assert.True((await _registry.HeartbeatAsync(_title.Id, Heartbeat(events: [ended]), Now)).IsSuccess);
-        Assert.Single(_bus.Events);
+        Assert.Single(_bus.Events, e => e.Name == SessionEventNames.SessionEnded);
     }
 
     [Fact]

@@ -25,11 +25,14 @@ public sealed class TestBackend : IAsyncDisposable
         Titles = new TitleService(Store, Time);
         Tokens = new AccessTokens(Titles, Time);
         Passwords = new PasswordHasher(CheapHashing);
-        Accounts = new AccountService(Store, Titles, Tokens, Passwords, Time);
+        Accounts = new AccountService(Store, Titles, Tokens, Passwords, Events.Publisher(), Time);
         Profiles = new ProfileService(Store, Titles, Time);
     }
 
     public FakeTimeProvider Time { get; }
+
+    /// <summary>What the services published (sign-ins, scores, …); set <see cref="RecordingEventBus.Unavailable"/> to refuse.</summary>
+    public RecordingEventBus Events { get; } = new();
 
     public SqliteDocumentStore Store { get; }
 
