@@ -34,4 +34,7 @@ public static class ErrorCodes
     public const string TicketNotFound = "ticket_not_found";
     public const string TicketNotSearching = "ticket_not_searching";
     public const string MatchNotFound = "match_not_found";
+    public const string EventBusUnavailable = "event_bus_unavailable";
+    public const string NoValidEvents = "no_valid_events";
+    public const string TooManyEvents = "too_many_events";
 }

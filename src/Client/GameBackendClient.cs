@@ -39,6 +39,7 @@ public sealed class GameBackendClient : IDisposable
         Leaderboards = new LeaderboardApi(_transport);
         Progression = new ProgressionApi(_transport);
         Matchmaking = new MatchmakingApi(_transport);
+        Analytics = new AnalyticsApi(_transport, options.TelemetryMaxAttempts, options.TelemetryMaxRetryDelay);
     }
 
     /// <summary>
@@ -68,6 +69,8 @@ public sealed class GameBackendClient : IDisposable
     public ProgressionApi Progression { get; }
 
     public MatchmakingApi Matchmaking { get; }
+
+    public AnalyticsApi Analytics { get; }
 
     /// <summary>
     /// Resumes a session the game saved (from <see cref="SessionChanged"/>). An expired access token is fine: the

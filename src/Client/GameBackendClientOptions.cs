@@ -21,8 +21,27 @@ public sealed class GameBackendClientOptions
     /// <summary>Timeout of each HTTP call when the client makes its own <see cref="System.Net.Http.HttpClient"/>.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How many times <see cref="AnalyticsApi.SendEventsAsync"/> sends one request before it gives up on a transient
+    /// failure (no response, 429, 503 <c>event_bus_unavailable</c>, other 5xx). Each attempt carries the same event ids.
+    /// </summary>
+    public int TelemetryMaxAttempts { get; set; } = 5;
+
+    /// <summary>The longest wait between two attempts (Retry-After is honoured up to this; otherwise 0.5 s, doubling).</summary>
+    public TimeSpan TelemetryMaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
     internal void Validate()
     {
+        if (TelemetryMaxAttempts < 1)
+        {
+            throw new ArgumentException("TelemetryMaxAttempts must be at least 1.", nameof(TelemetryMaxAttempts));
+        }
+
+        if (TelemetryMaxRetryDelay < TimeSpan.Zero)
+        {
+            throw new ArgumentException("TelemetryMaxRetryDelay cannot be negative.", nameof(TelemetryMaxRetryDelay));
+        }
+
         if (BaseAddress is null || !BaseAddress.IsAbsoluteUri)
         {
             throw new ArgumentException("BaseAddress must be an absolute URI.", nameof(BaseAddress));

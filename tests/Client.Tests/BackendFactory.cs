@@ -25,6 +25,7 @@ public class BackendFactory : WebApplicationFactory<Program>
     private readonly string _dataPath = Path.Combine(Path.GetTempPath(), "gamebackend-client-tests", Guid.NewGuid().ToString("N"));
     private readonly IReadOnlyDictionary<string, string?> _settings;
     private readonly bool _fakeTime;
+    private readonly Action<IServiceCollection>? _configureServices;
 
     public BackendFactory()
         : this(new Dictionary<string, string?>())
@@ -35,10 +36,11 @@ public class BackendFactory : WebApplicationFactory<Program>
     /// <paramref name="fakeTime"/> false keeps the real clock, for hosts whose timers must run (the matchmaking
     /// scheduler, the relay's heartbeats and idle timeouts).
     /// </summary>
-    public BackendFactory(IReadOnlyDictionary<string, string?> settings, bool fakeTime = true)
+    public BackendFactory(IReadOnlyDictionary<string, string?> settings, bool fakeTime = true, Action<IServiceCollection>? configureServices = null)
     {
         _settings = settings;
         _fakeTime = fakeTime;
+        _configureServices = configureServices;
     }
 
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
@@ -52,9 +54,10 @@ public class BackendFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>A game client of the title; the caller disposes it (the HttpClient underneath belongs to this factory).</summary>
-    public GameBackendClient NewClient(TestTitle title, TimeSpan? refreshBeforeExpiry = null)
+    public GameBackendClient NewClient(TestTitle title, TimeSpan? refreshBeforeExpiry = null, Action<GameBackendClientOptions>? configure = null)
     {
         var options = new GameBackendClientOptions { BaseAddress = new Uri("http://localhost/"), ClientKey = title.ClientKey };
+        configure?.Invoke(options);
         if (refreshBeforeExpiry is { } margin)
         {
             options.RefreshBeforeExpiry = margin;
@@ -106,6 +109,7 @@ public class BackendFactory : WebApplicationFactory<Program>
             // The tests check behaviour, not hashing strength.
             services.RemoveAll<PasswordHasher>();
             services.AddSingleton(new PasswordHasher(new PasswordHashParameters(1024, 1, 1)));
+            _configureServices?.Invoke(services);
         });
     }
 

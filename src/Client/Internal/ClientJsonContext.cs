@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -41,4 +42,6 @@ namespace GameBackend.Client.Internal;
 [JsonSerializable(typeof(PlayerRatingList))]
 [JsonSerializable(typeof(CreateTicketRequest))]
 [JsonSerializable(typeof(ReportMatchResultRequest))]
+[JsonSerializable(typeof(SendEventsResponse))]
+[JsonSerializable(typeof(List<TelemetryEventRejection>))]
 internal sealed partial class ClientJsonContext : JsonSerializerContext;
