@@ -37,48 +37,10 @@ public static class JsonBody
     {
         ArgumentNullException.ThrowIfNull(httpContext);
         ArgumentNullException.ThrowIfNull(typeInfo);
-        var request = httpContext.Request;
-        var contentLength = request.ContentLength;
-        if (!IsJson(request.ContentType))
+        var (read, problem) = await BufferAsync(httpContext, maxBytes);
+        if (problem is not null)
         {
-            return contentLength == 0 || (contentLength is null && request.ContentType is null && !HasChunkedBody(request))
-                ? new(new ApiProblem(400, ApiErrorCodes.InvalidJson, "A JSON body is required."))
-                : new(new ApiProblem(415, ApiErrorCodes.UnsupportedMediaType, "The body must be application/json."));
-        }
-
-        if (contentLength > maxBytes)
-        {
-            return new(TooLarge(maxBytes));
-        }
-
-        var reader = request.BodyReader;
-        ReadResult read;
-        try
-        {
-            while (true)
-            {
-                read = await reader.ReadAsync(httpContext.RequestAborted);
-                if (read.Buffer.Length > maxBytes)
-                {
-                    reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
-                    return new(TooLarge(maxBytes));
-                }
-
-                if (read.IsCompleted || read.IsCanceled)
-                {
-                    break;
-                }
-
-                // Not done: leave everything unconsumed and ask for more.
-                reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
-            }
-        }
-        catch (BadHttpRequestException ex)
-        {
-            // Kestrel's own body limit, a client that lied about Content-Length, broken chunking.
-            return new(ex.StatusCode == StatusCodes.Status413PayloadTooLarge
-                ? TooLarge(maxBytes)
-                : new ApiProblem(ex.StatusCode, ApiErrorCodes.ForStatus(ex.StatusCode), "The request body could not be read."));
+            return new(problem);
         }
 
         var buffer = read.Buffer;
@@ -88,71 +50,86 @@ public static class JsonBody
         }
         finally
         {
-            reader.AdvanceTo(buffer.End);
+            httpContext.Request.BodyReader.AdvanceTo(buffer.End);
         }
     }
 
     /// <summary>
     /// The body as bytes, for routes that parse it themselves (a relay heartbeat's signature is over the raw bytes;
     /// telemetry is validated event by event), with the same 400 / 413 / 415 answers as <see cref="ReadAsync{T}"/>.
-    /// <paramref name="maxBytes"/> is the route's own limit and replaces the API's default for this request, so a
-    /// route may accept more than GameBackend:Api:MaxRequestBodyBytes.
+    /// <paramref name="maxBytes"/> may be above GameBackend:Api:MaxRequestBodyBytes: the route's own limit then
+    /// replaces the API's default for this request.
     /// </summary>
     public static async ValueTask<RawBody> ReadBytesAsync(HttpContext httpContext, int maxBytes)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
+        var (read, problem) = await BufferAsync(httpContext, maxBytes);
+        if (problem is not null)
+        {
+            return new(null, problem);
+        }
+
+        var bytes = read.Buffer.ToArray();
+        httpContext.Request.BodyReader.AdvanceTo(read.Buffer.End);
+        return bytes.Length == 0
+            ? new(null, new ApiProblem(400, ApiErrorCodes.InvalidJson, "A JSON body is required."))
+            : new(bytes, null);
+    }
+
+    /// <summary>
+    /// Buffers the whole body in the request pipe (the caller advances the reader past it), or answers why not:
+    /// not JSON (415, or 400 when there is no body at all), or larger than <paramref name="maxBytes"/> (413), whether
+    /// Content-Length says so or a chunked body runs over.
+    /// </summary>
+    private static async ValueTask<(ReadResult Read, ApiProblem? Problem)> BufferAsync(HttpContext httpContext, int maxBytes)
+    {
         var request = httpContext.Request;
         var contentLength = request.ContentLength;
         if (!IsJson(request.ContentType))
         {
-            return contentLength is null or 0 && request.ContentType is null
-                ? new(null, new ApiProblem(400, ApiErrorCodes.InvalidJson, "A JSON body is required."))
-                : new(null, new ApiProblem(415, ApiErrorCodes.UnsupportedMediaType, "The body must be application/json."));
+            return (default, contentLength == 0 || (contentLength is null && request.ContentType is null && !HasChunkedBody(request))
+                ? new ApiProblem(400, ApiErrorCodes.InvalidJson, "A JSON body is required.")
+                : new ApiProblem(415, ApiErrorCodes.UnsupportedMediaType, "The body must be application/json."));
         }
 
         if (contentLength > maxBytes)
         {
-            return new(null, TooLarge(maxBytes));
+            return (default, TooLarge(maxBytes));
         }
 
-        if (httpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        if (httpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize && bodySize.MaxRequestBodySize < maxBytes)
         {
             bodySize.MaxRequestBodySize = maxBytes;
         }
 
         var reader = request.BodyReader;
-        ReadResult read;
         try
         {
             while (true)
             {
-                read = await reader.ReadAsync(httpContext.RequestAborted);
+                var read = await reader.ReadAsync(httpContext.RequestAborted);
                 if (read.Buffer.Length > maxBytes)
                 {
                     reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
-                    return new(null, TooLarge(maxBytes));
+                    return (default, TooLarge(maxBytes));
                 }
 
                 if (read.IsCompleted || read.IsCanceled)
                 {
-                    break;
+                    return (read, null);
                 }
 
+                // Not done: leave everything unconsumed and ask for more.
                 reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
             }
         }
         catch (BadHttpRequestException ex)
         {
-            return new(null, ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+            // Kestrel's own body limit, a client that lied about Content-Length, broken chunking.
+            return (default, ex.StatusCode == StatusCodes.Status413PayloadTooLarge
                 ? TooLarge(maxBytes)
                 : new ApiProblem(ex.StatusCode, ApiErrorCodes.ForStatus(ex.StatusCode), "The request body could not be read."));
         }
-
-        var bytes = read.Buffer.ToArray();
-        reader.AdvanceTo(read.Buffer.End);
-        return bytes.Length == 0
-            ? new(null, new ApiProblem(400, ApiErrorCodes.InvalidJson, "A JSON body is required."))
-            : new(bytes, null);
     }
 
     private static BodyResult<T> Deserialize<T>(ReadOnlySequence<byte> buffer, JsonTypeInfo<T> typeInfo)

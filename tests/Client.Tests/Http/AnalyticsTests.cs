@@ -7,16 +7,23 @@ namespace GameBackend.Client.Tests.Http;
 /// <summary>SendEventsAsync against the real backend: per-event refusals, splitting, and retries that resend the same ids.</summary>
 public sealed class AnalyticsTests
 {
-    private static string NewDeviceId() => "device-" + Guid.NewGuid().ToString("N");
+    private static BackendFactory NewBackend(IEventBus bus) =>
+        new(new Dictionary<string, string?>(), configureServices: s => s.AddSingleton<IEventBus>(bus));
+
+    /// <summary>A game client of a new title, for <see cref="SignInAsync"/>.</summary>
+    private static async Task<GameBackendClient> NewClientAsync(BackendFactory backend, Action<GameBackendClientOptions>? configure = null) =>
+        backend.NewClient(await backend.CreateTitleAsync(), configure: configure);
+
+    private static async Task<string> SignInAsync(GameBackendClient client) =>
+        (await client.Auth.SignInWithDeviceAsync("device-" + Guid.NewGuid().ToString("N"))).PlayerId;
 
     [Fact]
     public async Task Events_reach_the_bus_and_refused_ones_come_back_with_their_index()
     {
-        var bus = new FlakyEventBus();
-        await using var backend = new BackendFactory(new Dictionary<string, string?>(), configureServices: s => s.AddSingleton<IEventBus>(bus));
-        var title = await backend.CreateTitleAsync();
-        using var client = backend.NewClient(title);
-        var player = (await client.Auth.SignInWithDeviceAsync(NewDeviceId())).PlayerId;
+        var bus = new FlakyEventBus ();
+        await using var backend = NewBackend(bus);
+        using var client = await NewClientAsync(backend);
+        var player = await SignInAsync(client);
         var now = backend.Time.GetUtcNow();
 
         var result = await client.Analytics.SendEventsAsync(
@@ -44,11 +51,10 @@ public sealed class AnalyticsTests
     [Fact]
     public async Task Long_lists_go_in_requests_of_at_most_500_and_indexes_stay_the_callers()
     {
-        var bus = new FlakyEventBus();
-        await using var backend = new BackendFactory(new Dictionary<string, string?>(), configureServices: s => s.AddSingleton<IEventBus>(bus));
-        var title = await backend.CreateTitleAsync();
-        using var client = backend.NewClient(title);
-        var player = (await client.Auth.SignInWithDeviceAsync(NewDeviceId())).PlayerId;
+        var bus = new FlakyEventBus ();
+        await using var backend = NewBackend(bus);
+        using var client = await NewClientAsync(backend);
+        var player = await SignInAsync(client);
         var now = backend.Time.GetUtcNow();
         var events = Enumerable.Range(0, 1_201).Select(i => new TelemetryEvent(i == 1_100 ? "session_ended" : "tick", time: now)).ToList();
 
@@ -64,10 +70,9 @@ public sealed class AnalyticsTests
     public async Task A_refusing_bus_is_retried_with_the_same_ids_until_it_accepts()
     {
         var bus = new FlakyEventBus { RefuseNext = 2 };
-        await using var backend = new BackendFactory(new Dictionary<string, string?>(), configureServices: s => s.AddSingleton<IEventBus>(bus));
-        var title = await backend.CreateTitleAsync();
-        using var client = backend.NewClient(title, configure: o => o.TelemetryMaxRetryDelay = TimeSpan.FromMilliseconds(20));
-        var player = (await client.Auth.SignInWithDeviceAsync(NewDeviceId())).PlayerId;
+        await using var backend = NewBackend(bus);
+        using var client = await NewClientAsync(backend, o => o.TelemetryMaxRetryDelay = TimeSpan.FromMilliseconds(20));
+        var player = await SignInAsync(client);
         var events = new[] { new TelemetryEvent("match_start", time: backend.Time.GetUtcNow()), new TelemetryEvent("match_end", time: backend.Time.GetUtcNow()) };
 
         var result = await client.Analytics.SendEventsAsync(events);
@@ -81,10 +86,9 @@ public sealed class AnalyticsTests
     public async Task A_bus_that_stays_down_throws_after_the_attempts_and_a_later_call_delivers_the_same_ids()
     {
         var bus = new FlakyEventBus { RefuseNext = int.MaxValue };
-        await using var backend = new BackendFactory(new Dictionary<string, string?>(), configureServices: s => s.AddSingleton<IEventBus>(bus));
-        var title = await backend.CreateTitleAsync();
-        using var client = backend.NewClient(title, configure: o => { o.TelemetryMaxAttempts = 3; o.TelemetryMaxRetryDelay = TimeSpan.FromMilliseconds(10); });
-        var player = (await client.Auth.SignInWithDeviceAsync(NewDeviceId())).PlayerId;
+        await using var backend = NewBackend(bus);
+        using var client = await NewClientAsync(backend, o => { o.TelemetryMaxAttempts = 3; o.TelemetryMaxRetryDelay = TimeSpan.FromMilliseconds(10); });
+        var player = await SignInAsync(client);
         var events = new[] { new TelemetryEvent("quest_done", time: backend.Time.GetUtcNow()) };
 
         var failure = await Assert.ThrowsAsync<GameBackendException>(() => client.Analytics.SendEventsAsync(events));
