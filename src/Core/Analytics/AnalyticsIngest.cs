@@ -93,7 +93,7 @@ public sealed class AnalyticsIngest : IEventRecordHandler
                 list.Add(new PendingEvent(record.Offset, e, RecentEventIds.KeyOf(e.TitleId, e.Id)));
             }
 
-            var work = new List<(string TitleId, List<PendingEvent> Events)>(byTitle.Count);
+            var work = new List<(string TitleId, List<PendingEvent> Events, long LastOffset)>(byTitle.Count);
             foreach (var (titleId, candidates) in byTitle)
             {
                 var checkpoint = await ReadCheckpointAsync(titleId, group.Key.Topic, group.Key.Partition, cancellationToken);
@@ -101,7 +101,9 @@ public sealed class AnalyticsIngest : IEventRecordHandler
                 var fresh = new List<PendingEvent>(candidates.Count);
                 foreach (var candidate in candidates)
                 {
-                    if (candidate.Offset <= checkpoint.Offset || !seen.Add(candidate.Key) || _recent.Contains(candidate.Key))
+                    // Every id joins the batch's set, also one below the checkpoint: its retry further on is a duplicate too.
+                    var repeated = !seen.Add(candidate.Key);
+                    if (candidate.Offset <= checkpoint.Offset || repeated || _recent.Contains(candidate.Key))
                     {
                         duplicates++;
                     }
@@ -111,9 +113,10 @@ public sealed class AnalyticsIngest : IEventRecordHandler
                     }
                 }
 
-                if (fresh.Count > 0)
+                // The checkpoint moves past duplicates too, so a restarted process (with no id window) skips them as well.
+                if (candidates[^1].Offset > checkpoint.Offset)
                 {
-                    work.Add((titleId, fresh));
+                    work.Add((titleId, fresh, candidates[^1].Offset));
                 }
             }
 
@@ -122,16 +125,16 @@ public sealed class AnalyticsIngest : IEventRecordHandler
                 continue;
             }
 
-            if (_archive is not null)
+            if (_archive is not null && work.Any(w => w.Events.Count > 0))
             {
                 var events = work.SelectMany(w => w.Events).OrderBy(p => p.Offset).Select(p => p.Event).ToList();
                 var batchId = string.Create(CultureInfo.InvariantCulture, $"{group.Key.Topic}-{group.Key.Partition}-{group.Min(r => r.Offset)}-{group.Max(r => r.Offset)}");
                 await _archive.ArchiveAsync(batchId, events, cancellationToken);
             }
 
-            foreach (var (titleId, events) in work)
+            foreach (var (titleId, events, lastOffset) in work)
             {
-                var (titleApplied, titleDuplicates) = await CommitAsync(titleId, group.Key.Topic, group.Key.Partition, events, cancellationToken);
+                var (titleApplied, titleDuplicates) = await CommitAsync(titleId, group.Key.Topic, group.Key.Partition, events, lastOffset, cancellationToken);
                 applied += titleApplied;
                 duplicates += titleDuplicates;
             }
@@ -141,15 +144,15 @@ public sealed class AnalyticsIngest : IEventRecordHandler
     }
 
     private async Task<(int Applied, int Duplicates)> CommitAsync(
-        string titleId, string topic, int partition, List<PendingEvent> events, CancellationToken cancellationToken)
+        string titleId, string topic, int partition, List<PendingEvent> events, long lastOffset, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             var checkpoint = await ReadCheckpointAsync(titleId, topic, partition, cancellationToken);
 
             // Another consumer of this partition (a zombie after a rebalance) may have moved the checkpoint meanwhile.
-            var todo = checkpoint.Offset < events[0].Offset ? events : events.Where(e => e.Offset > checkpoint.Offset).ToList();
-            if (todo.Count == 0)
+            var todo = events.Count == 0 || checkpoint.Offset < events[0].Offset ? events : events.Where(e => e.Offset > checkpoint.Offset).ToList();
+            if (lastOffset <= checkpoint.Offset)
             {
                 return (0, events.Count);
             }
@@ -175,7 +178,7 @@ public sealed class AnalyticsIngest : IEventRecordHandler
 
             var checkpointItem = new NewItem(
                 checkpoint.Key,
-                JsonSerializer.SerializeToUtf8Bytes(new CheckpointDocument { Offset = todo[^1].Offset }, AnalyticsJsonContext.Default.CheckpointDocument),
+                JsonSerializer.SerializeToUtf8Bytes(new CheckpointDocument { Offset = lastOffset }, AnalyticsJsonContext.Default.CheckpointDocument),
                 now + CheckpointLifetime);
             operations.Add(checkpoint.Version is null
                 ? new TransactionOperation.Create(checkpointItem)
@@ -185,8 +188,8 @@ public sealed class AnalyticsIngest : IEventRecordHandler
             {
                 // Too much for one transaction: two consecutive runs, each with its own checkpoint.
                 var half = todo.Count / 2;
-                var first = await CommitAsync(titleId, topic, partition, todo[..half], cancellationToken);
-                var second = await CommitAsync(titleId, topic, partition, todo[half..], cancellationToken);
+                var first = await CommitAsync(titleId, topic, partition, todo[..half], todo[half - 1].Offset, cancellationToken);
+                var second = await CommitAsync(titleId, topic, partition, todo[half..], lastOffset, cancellationToken);
                 return (first.Applied + second.Applied, events.Count - todo.Count + first.Duplicates + second.Duplicates);
             }
 

@@ -75,6 +75,22 @@ public sealed class AnalyticsIngestDeliveryTests
     }
 
     [Fact]
+    public async Task Duplicates_at_the_end_of_a_batch_move_the_checkpoint_so_a_restarted_process_skips_them_too()
+    {
+        await using var bed = new AnalyticsTestBed();
+        var e = Event("t", "same", "x", Morning, "p1");
+        var records = Records([e, e, e]);
+        await bed.Ingest.HandleAsync(records[..2]);
+        await bed.Ingest.HandleAsync(records[2..]);
+
+        // Redelivered to a new process: no id window, only the checkpoints.
+        var report = await new AnalyticsIngest(bed.Store, bed.Time).HandleAsync(records);
+
+        Assert.Equal(new IngestBatchReport(3, 0, 3, 0), report);
+        Assert.Equal(1, (await bed.DayAsync("t", Today)).Events);
+    }
+
+    [Fact]
     public async Task The_id_window_forgets_the_oldest_ids_first()
     {
         await using var bed = new AnalyticsTestBed();
