@@ -34,6 +34,21 @@ DYNAMODB_LOCAL_JAR=$(find "$dynamodb_local_package/lib" -name DynamoDBLocal.jar 
 [ -n "$DYNAMODB_LOCAL_JAR" ] || { echo "DynamoDBLocal.jar not found under $dynamodb_local_package/lib" >&2; exit 1; }
 export DYNAMODB_LOCAL_JAR
 
+# AWS template tests: the npm package cfn-lint (the JavaScript linter) checks templates/aws/template.yaml; installed once
+# into a cache outside the repository, its executable named in CFN_LINT.
+cfn_lint_version=1.9.7
+cfn_lint_dir="${XDG_CACHE_HOME:-$HOME/.cache}/gamebackend/cfn-lint"
+installed_version=$(sed -nE 's/^[[:space:]]*"version":[[:space:]]*"([^"]+)".*/\1/p' "$cfn_lint_dir/node_modules/cfn-lint/package.json" 2>/dev/null | head -n 1 || true)
+if [ "$installed_version" != "$cfn_lint_version" ]; then
+  command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq npm >/dev/null)
+  echo "==> installing cfn-lint@$cfn_lint_version into $cfn_lint_dir"
+  mkdir -p "$cfn_lint_dir"
+  npm install --prefix "$cfn_lint_dir" --no-save --no-audit --no-fund --loglevel=error "cfn-lint@$cfn_lint_version" >/dev/null
+fi
+CFN_LINT="$cfn_lint_dir/node_modules/.bin/cfn-lint"
+[ -x "$CFN_LINT" ] || { echo "cfn-lint not found at $CFN_LINT" >&2; exit 1; }
+export CFN_LINT
+
 # Cosmos DB store tests: the fixture starts its own cosmosdb-server (npm @vercel/cosmosdb-server: in memory, HTTPS with
 # the self-signed certificate the package ships, on a free 127.0.0.1 port). It needs node 20+ and that package, which is
 # installed once into a cache outside the repository; the tests find it through COSMOSDB_SERVER.

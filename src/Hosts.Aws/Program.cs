@@ -1,9 +1,9 @@
 using GameBackend.Api;
 using GameBackend.Api.Health;
-using GameBackend.Core.Analytics;
 using GameBackend.Core.Leaderboards;
 using GameBackend.Core.Storage;
 using GameBackend.Hosts.Aws;
+using GameBackend.Kafka;
 using GameBackend.Redis;
 using GameBackend.Stores.DynamoDb;
 using Microsoft.Extensions.Configuration.Memory;
@@ -61,11 +61,23 @@ if (!string.IsNullOrWhiteSpace(hostOptions.Redis.Configuration))
 
 builder.Services.AddGameBackendApi(builder.Configuration);
 
+// The backend's own events go to Kafka (MSK) when it is configured; the ingest function only consumes (Lambda's event
+// source mapping reads the topic), so it publishes nothing and needs no producer.
+if (!string.IsNullOrWhiteSpace(builder.Configuration[KafkaOptions.SectionName + ":BootstrapServers"])
+    && !string.Equals(hostOptions.Function, nameof(AwsFunction.Ingest), StringComparison.OrdinalIgnoreCase))
+{
+    builder.Services.AddKafkaEventBus(builder.Configuration);
+}
+
 var app = builder.Build();
 
-if (args is [TitleCommand.Name, ..])
+// Operator commands run with the deployment's settings and exit; they never serve.
+switch (args)
 {
-    return await TitleCommand.RunAsync(app.Services, args, Console.Out, Console.Error);
+    case [TitleCommand.Name, ..]:
+        return await TitleCommand.RunAsync(app.Services, args, Console.Out, Console.Error);
+    case [TableCommand.Name]:
+        return await TableCommand.RunAsync(app.Services, Console.Out);
 }
 
 var function = app.Services.GetRequiredService<IOptions<AwsHostOptions>>().Value.ParsedFunction;
@@ -80,11 +92,6 @@ switch (function)
         PassThroughEndpoints.MapTick(app, passThroughPath);
         break;
     case AwsFunction.Ingest:
-        if (app.Services.GetService<IEventRecordHandler>() is null)
-        {
-            throw new InvalidOperationException("The ingest function needs an analytics handler (IEventRecordHandler), and none is registered.");
-        }
-
         HealthEndpoints.Map(app);
         PassThroughEndpoints.MapIngest(app, passThroughPath);
         break;
