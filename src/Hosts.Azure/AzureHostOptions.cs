@@ -19,6 +19,12 @@ public sealed class AzureHostOptions
 
     /// <summary>Prefix of every rank-index key, so one cache can serve several cells.</summary>
     public string RedisKeyPrefix { get; set; } = "gb";
+
+    /// <summary>
+    /// Client id of the user-assigned managed identity the host signs in to Blob Storage with (the archive, when
+    /// <c>GameBackend:Archive:Blob:ServiceUri</c> is set); empty means the system-assigned identity.
+    /// </summary>
+    public string? ManagedIdentityClientId { get; set; }
 }
 
 internal sealed class AzureHostOptionsValidator : IValidateOptions<AzureHostOptions>

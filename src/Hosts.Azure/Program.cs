@@ -1,4 +1,7 @@
+using Azure.Core;
+using Azure.Identity;
 using GameBackend.Api;
+using GameBackend.Archive.Blob;
 using GameBackend.Core.Leaderboards;
 using GameBackend.Hosts.Azure;
 using GameBackend.Kafka;
@@ -76,6 +79,18 @@ if (string.IsNullOrWhiteSpace(builder.Configuration[$"{KafkaOptions.SectionName}
 }
 
 builder.Services.AddKafkaEventBus(builder.Configuration);
+
+// Raw events as Parquet on Blob Storage (GameBackend:Archive:Blob), which the template sets: the ingest function archives
+// each batch before it updates the rollups. Without those settings there is no archive (local runs, tests).
+var blobArchive = builder.Configuration.GetSection(BlobObjectStoreOptions.SectionName);
+if (!string.IsNullOrWhiteSpace(blobArchive[nameof(BlobObjectStoreOptions.ServiceUri)]) || !string.IsNullOrWhiteSpace(blobArchive[nameof(BlobObjectStoreOptions.ConnectionString)]))
+{
+    builder.Services.AddSingleton<TokenCredential>(static services =>
+        services.GetRequiredService<IOptions<AzureHostOptions>>().Value.ManagedIdentityClientId is { Length: > 0 } clientId
+            ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))
+            : new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned));
+    builder.Services.AddBlobEventArchive(builder.Configuration);
+}
 
 
 var app = builder.Build();

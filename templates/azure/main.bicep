@@ -219,8 +219,10 @@ resource cosmos 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {
         isZoneRedundant: false
       }
     ]
+    // Strong: the store promises that a write is visible to the next read from any instance (the port's contract);
+    // Session gives that only within one client, and every function instance has its own.
     consistencyPolicy: {
-      defaultConsistencyLevel: 'Session'
+      defaultConsistencyLevel: 'Strong'
     }
     // Entra ID only (the managed identity's data-plane role); account keys are off.
     disableLocalAuth: true
@@ -489,6 +491,19 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         }
         {
           name: 'Cosmos__ManagedIdentityClientId'
+          value: identity.properties.clientId
+        }
+        // Raw events: Parquet on the archive storage, through the identity (Archive.Blob, section GameBackend:Archive:Blob).
+        {
+          name: 'GameBackend__Archive__Blob__ServiceUri'
+          value: archiveStorage.properties.primaryEndpoints.blob
+        }
+        {
+          name: 'GameBackend__Archive__Blob__ContainerName'
+          value: archiveContainerName
+        }
+        {
+          name: 'GameBackend__Azure__ManagedIdentityClientId'
           value: identity.properties.clientId
         }
         // Ranks: Azure Cache for Redis; its key lives in Key Vault.

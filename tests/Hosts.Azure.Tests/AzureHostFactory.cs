@@ -25,9 +25,14 @@ public sealed class AzureHostFactory : WebApplicationFactory<Program>
     private readonly CosmosServerFixture _cosmos;
     private readonly string _kafka;
     private readonly Action<IServiceCollection>? _configureServices;
+    private readonly string? _archiveConnectionString;
+    private readonly string? _archiveContainer;
 
-    public AzureHostFactory(AzureServers servers, Action<IServiceCollection>? configureServices = null)
+    /// <summary>With <paramref name="archiveContainer"/>, the host archives to that Azurite container as the template configures it.</summary>
+    public AzureHostFactory(AzureServers servers, Action<IServiceCollection>? configureServices = null, string? archiveContainer = null)
     {
+        _archiveConnectionString = servers.Azurite.ConnectionString;
+        _archiveContainer = archiveContainer;
         _redis = servers.Redis;
         _cosmos = servers.Cosmos;
         _kafka = servers.Kafka.BootstrapServers;
@@ -57,6 +62,12 @@ public sealed class AzureHostFactory : WebApplicationFactory<Program>
         builder.UseSetting("GameBackend:Kafka:Topic", EventTopic);
         builder.UseSetting("GameBackend:Azure:RedisConnectionString", $"127.0.0.1:{_redis.Port}");
         builder.UseSetting("GameBackend:Azure:RedisKeyPrefix", "azure-tests-" + Guid.NewGuid().ToString("N")[..8]);
+        if (_archiveContainer is not null)
+        {
+            builder.UseSetting("GameBackend:Archive:Blob:ConnectionString", _archiveConnectionString);
+            builder.UseSetting("GameBackend:Archive:Blob:ContainerName", _archiveContainer);
+        }
+
         builder.UseSetting("GameBackend:RateLimits:RequestsPerSecondPerClient", "1000000");
         builder.UseSetting("GameBackend:RateLimits:RequestsPerSecondPerTitle", "1000000");
         builder.UseSetting("GameBackend:Relays:Servers:0:RelayId", "test-relay");

@@ -1,3 +1,4 @@
+using GameBackend.Archive.Tests.Blob;
 using GameBackend.Kafka.Tests;
 using GameBackend.Redis.Tests;
 using GameBackend.Stores.Cosmos.Tests;
@@ -6,8 +7,8 @@ namespace GameBackend.Hosts.Azure.Tests;
 
 /// <summary>
 /// The servers the Azure host needs, started once for the whole assembly: redis-server (rank index), cosmosdb-server
-/// (document store) and a Kafka-protocol broker (librdkafka's mock cluster, in process) for the event bus. eng/test.sh
-/// installs the first two; a missing one fails the tests with a message saying so.
+/// (document store), a Kafka-protocol broker (librdkafka's mock cluster, in process) for the event bus, and Azurite
+/// (Blob Storage, the archive). eng/test.sh installs all but the broker; a missing one fails the tests with a message saying so.
 /// </summary>
 public sealed class AzureServers : IAsyncLifetime
 {
@@ -20,12 +21,14 @@ public sealed class AzureServers : IAsyncLifetime
 
     public MockKafkaCluster Kafka { get; } = new(brokers: 3);
 
+    public AzuriteFixture Azurite { get; } = new();
+
     /// <summary>The Cosmos endpoint for a separate handler process (plain HTTP, corrections included).</summary>
     public CosmosTestGateway CosmosGateway { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        await Task.WhenAll(Redis.InitializeAsync(), Cosmos.InitializeAsync());
+        await Task.WhenAll(Redis.InitializeAsync(), Cosmos.InitializeAsync(), Azurite.InitializeAsync());
         CosmosGateway = await CosmosTestGateway.StartAsync(Cosmos);
     }
 
@@ -38,6 +41,7 @@ public sealed class AzureServers : IAsyncLifetime
 
         await Cosmos.DisposeAsync();
         await Redis.DisposeAsync();
+        await Azurite.DisposeAsync();
         Kafka.Dispose();
     }
 }

@@ -109,6 +109,7 @@ public sealed partial class BicepTemplateTests : IClassFixture<BicepBuild>
             "Cosmos__Endpoint", "Cosmos__Database", "Cosmos__Container", "Cosmos__ManagedIdentityClientId",
             "GameBackend__Azure__RedisConnectionString", "AzureWebJobsStorage__accountName", "APPLICATIONINSIGHTS_CONNECTION_STRING",
             "GameBackend__Kafka__BootstrapServers", "GameBackend__Kafka__Topic", "GameBackend__Kafka__SaslPassword",
+            "GameBackend__Archive__Blob__ServiceUri", "GameBackend__Archive__Blob__ContainerName", "GameBackend__Azure__ManagedIdentityClientId",
         })
         {
             Assert.True(settings.ContainsKey(required), required);
@@ -139,6 +140,9 @@ public sealed partial class BicepTemplateTests : IClassFixture<BicepBuild>
         var account = Assert.Single(_bicep.Resources("Microsoft.DocumentDB/databaseAccounts"));
         Assert.Contains(account.GetProperty("properties").GetProperty("capabilities").EnumerateArray(), c => c.GetProperty("name").GetString() == "EnableServerless");
         Assert.True(account.GetProperty("properties").GetProperty("disableLocalAuth").GetBoolean());
+
+        // The store's contract: a write is visible to the next read from any instance, which only Strong gives.
+        Assert.Equal("Strong", account.GetProperty("properties").GetProperty("consistencyPolicy").GetProperty("defaultConsistencyLevel").GetString());
 
         var resource = Assert.Single(_bicep.Resources("Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers")).GetProperty("properties").GetProperty("resource");
         var expected = CosmosDocumentContainer.Properties("documents");

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Azure.Storage.Blobs.Models;
 using GameBackend.Core.Analytics;
 using GameBackend.Core.Events;
 using GameBackend.Core.Storage;
@@ -196,6 +197,33 @@ public sealed class CustomHandlerContractTests
         Assert.Equal(3, day.Dau);
         Assert.Equal(4, day.Events);
         Assert.Equal(4, day.EventsByName[BackendEventNames.SignedIn]);
+    }
+
+    [Fact]
+    public async Task With_the_templates_archive_settings_an_ingested_batch_is_archived_as_parquet_in_blob_storage()
+    {
+        var container = await _servers.Azurite.CreateContainerAsync();
+        await using var host = new AzureHostFactory(_servers, archiveContainer: container.Name);
+        var title = await host.CreateTitleAsync();
+        var events = Enumerable.Range(0, 3).Select(i => Event(title.Id, $"player-{i}", Guid.NewGuid().ToString("N"))).ToList();
+        var records = events.Select((e, i) => Payloads.Record(Topic, 0, 900 + i, e)).ToList();
+
+        var response = await host.CreateClient().PostAsync("/" + AzureFunctionNames.AnalyticsIngest, Payloads.Json(Payloads.KafkaBatch(records)));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var when = events[0].Time.UtcDateTime;
+        var prefix = FormattableString.Invariant($"events/title={title.Id}/date={when:yyyy-MM-dd}/hour={when:HH}/");
+        var blobs = new List<string>();
+        await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, CancellationToken.None))
+        {
+            blobs.Add(blob.Name);
+        }
+
+        var name = Assert.Single(blobs);
+        Assert.EndsWith(".parquet", name, StringComparison.Ordinal);
+        var content = (await container.GetBlobClient(name).DownloadContentAsync()).Value.Content.ToArray();
+        Assert.Equal("PAR1"u8.ToArray(), content[..4]);
+        Assert.Equal("PAR1"u8.ToArray(), content[^4..]);
     }
 
     internal static BackendEvent Event(string titleId, string playerId, string id) =>
