@@ -4,6 +4,7 @@ using GameBackend.Core.Leaderboards;
 using GameBackend.Core.Storage;
 using GameBackend.Hosts.Aws;
 using GameBackend.Kafka;
+using GameBackend.Archive.S3;
 using GameBackend.Redis;
 using GameBackend.Stores.DynamoDb;
 using Microsoft.Extensions.Configuration.Memory;
@@ -67,6 +68,13 @@ if (!string.IsNullOrWhiteSpace(builder.Configuration[KafkaOptions.SectionName + 
     && !string.Equals(hostOptions.Function, nameof(AwsFunction.Ingest), StringComparison.OrdinalIgnoreCase))
 {
     builder.Services.AddKafkaEventBus(builder.Configuration);
+}
+
+// Raw events as Parquet on S3 (GameBackend:Archive:S3, which the template sets on the ingest function only): the
+// ingest function archives each batch before it updates the rollups. Without a bucket there is no archive.
+if (!string.IsNullOrWhiteSpace(builder.Configuration[S3ObjectStoreOptions.SectionName + ":" + nameof(S3ObjectStoreOptions.BucketName)]))
+{
+    builder.Services.AddS3EventArchive(builder.Configuration);
 }
 
 var app = builder.Build();

@@ -4,6 +4,7 @@ using Amazon.DynamoDBv2.Model;
 using GameBackend.Api.Infrastructure;
 using GameBackend.Api.Matchmaking;
 using GameBackend.Api.Tests;
+using GameBackend.Archive.S3;
 using GameBackend.Kafka;
 using GameBackend.Stores.DynamoDb.Tests;
 using Microsoft.AspNetCore.Routing;
@@ -30,6 +31,7 @@ public sealed partial class TemplateConsistencyTests(DynamoDbLocalFixture dynamo
         (RateLimitOptions.SectionName, typeof(RateLimitOptions)),
         (RelayOptions.SectionName, typeof(RelayOptions)),
         (KafkaOptions.SectionName, typeof(KafkaOptions)),
+        (S3ObjectStoreOptions.SectionName, typeof(S3ObjectStoreOptions)),
     ];
 
     /// <summary>The adapter settings the template may use: the names its documentation gives.</summary>
