@@ -1,20 +1,15 @@
 using System.Globalization;
 using System.Net;
 using Amazon.S3.Model;
-using GameBackend.Archive.S3;
 using GameBackend.Archive.Tests.S3;
-using GameBackend.Core.Analytics;
 using GameBackend.Core.Events;
 using GameBackend.Stores.DynamoDb.Tests;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace GameBackend.Hosts.Aws.Tests;
 
 /// <summary>
 /// The ingest function with the template's archive setting (<c>GameBackend__Archive__S3__BucketName</c>) archives each
-/// batch as Parquet in S3 (s3rver here). As with DynamoDB Local, only the client's credentials are swapped.
+/// batch as Parquet in S3 (s3rver here, see <see cref="S3rverArchive"/>).
 /// </summary>
 [Collection(DynamoDbLocalCollection.Name)]
 public sealed class IngestArchiveTests(DynamoDbLocalFixture dynamo, S3rverFixture s3) : IClassFixture<S3rverFixture>
@@ -24,21 +19,7 @@ public sealed class IngestArchiveTests(DynamoDbLocalFixture dynamo, S3rverFixtur
     {
         var table = await dynamo.CreateTableAsync();
         var bucket = await s3.CreateBucketAsync();
-        var settings = new Dictionary<string, string?>
-        {
-            ["GameBackend:Archive:S3:BucketName"] = bucket,
-            ["GameBackend:Archive:S3:ServiceUrl"] = s3.ServiceUrl,
-            ["GameBackend:Archive:S3:ForcePathStyle"] = "true",
-        };
-        await using var ingest = new AwsHostFactory(dynamo, "ingest", table, settings, services =>
-        {
-            services.RemoveAll<IObjectStore>();
-            services.AddSingleton<IObjectStore>(provider =>
-            {
-                var options = provider.GetRequiredService<IOptions<S3ObjectStoreOptions>>().Value;
-                return new S3ObjectStore(options.CreateClient(S3rverFixture.Credentials), options);
-            });
-        });
+        await using var ingest = new AwsHostFactory(dynamo, "ingest", table, S3rverArchive.Settings(s3, bucket), S3rverArchive.UseFixtureCredentials);
         var title = await ingest.CreateTitleAsync();
         var now = DateTimeOffset.UtcNow;
         var events = Enumerable.Range(0, 3)

@@ -25,7 +25,8 @@ public static class LambdaEvents
         }
         """;
 
-    public sealed record Record(string Topic, int Partition, long Offset, byte[]? Key, byte[]? Value);
+    /// <summary>A record; <c>Timestamp</c> is the broker's (ms since the epoch), made up from the offset when not given.</summary>
+    public sealed record Record(string Topic, int Partition, long Offset, byte[]? Key, byte[]? Value, long? Timestamp = null);
 
     public static string Kafka(IEnumerable<Record> records, bool selfManaged = false)
     {
@@ -50,7 +51,7 @@ public static class LambdaEvents
                     json.WriteString("topic", record.Topic);
                     json.WriteNumber("partition", record.Partition);
                     json.WriteNumber("offset", record.Offset);
-                    json.WriteNumber("timestamp", 1764072000000 + record.Offset);
+                    json.WriteNumber("timestamp", record.Timestamp ?? 1764072000000 + record.Offset);
                     json.WriteString("timestampType", "CREATE_TIME");
                     if (record.Key is not null)
                     {
