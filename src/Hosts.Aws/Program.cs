@@ -1,4 +1,5 @@
 using GameBackend.Api;
+using GameBackend.Api.Admin;
 using GameBackend.Api.Health;
 using GameBackend.Core.Leaderboards;
 using GameBackend.Core.Storage;

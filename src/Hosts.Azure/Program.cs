@@ -1,6 +1,7 @@
 using Azure.Core;
 using Azure.Identity;
 using GameBackend.Api;
+using GameBackend.Api.Admin;
 using GameBackend.Archive.Blob;
 using GameBackend.Core.Leaderboards;
 using GameBackend.Hosts.Azure;

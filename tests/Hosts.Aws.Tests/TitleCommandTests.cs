@@ -1,10 +1,14 @@
 using System.Text.RegularExpressions;
+using GameBackend.Api.Admin;
 using GameBackend.Api.Tests;
 using GameBackend.Stores.DynamoDb.Tests;
 
 namespace GameBackend.Hosts.Aws.Tests;
 
-/// <summary>The operator's create-title command makes a title the API then serves.</summary>
+/// <summary>
+/// The operator's create-title command, run by Hosts.Aws with its own composition (DynamoDB Local), makes a title the API
+/// then serves. Its argument checks are tested once, in Api.Tests/Admin/TitleCommandTests.
+/// </summary>
 [Collection(DynamoDbLocalCollection.Name)]
 public sealed partial class TitleCommandTests(DynamoDbLocalFixture dynamo)
 {
@@ -27,19 +31,5 @@ public sealed partial class TitleCommandTests(DynamoDbLocalFixture dynamo)
         var title = new TestTitle(line.Groups["title"].Value, line.Groups["client"].Value, line.Groups["server"].Value);
         await client.SignInDeviceAsync(title);
         await client.SendAsync(HttpMethod.Get, "/v1/admin/title/settings", serverKey: title.ServerKey).OkAsync();
-    }
-
-    [Theory]
-    [InlineData("create-title")]
-    [InlineData("create-title", " ")]
-    [InlineData("create-title", "Game", "galactic")]
-    public async Task Bad_arguments_print_usage_and_create_nothing(params string[] args)
-    {
-        await using var api = new AwsHostFactory(dynamo, "api", dynamo.SharedTable);
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        Assert.Equal(2, await TitleCommand.RunAsync(api.Services, args, stdout, stderr));
-        Assert.Empty(stdout.ToString());
-        Assert.NotEmpty(stderr.ToString());
     }
 }
