@@ -6,6 +6,7 @@ using System.Text.Json;
 using GameBackend.Api.Tests.Sessions;
 using GameBackend.Core.Analytics;
 using GameBackend.Core.Events;
+using GameBackend.Core.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GameBackend.Api.Tests.Analytics;

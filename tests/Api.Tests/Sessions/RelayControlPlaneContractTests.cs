@@ -1,4 +1,5 @@
 using GameBackend.Core.Events;
+using GameBackend.Core.Tests.Support;
 using GameBackend.Core.Sessions;
 using GameBackend.SessionRelay;
 using GameBackend.SessionRelay.ControlPlane;

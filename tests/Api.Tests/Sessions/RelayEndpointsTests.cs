@@ -1,37 +1,14 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using GameBackend.Core.Events;
+using GameBackend.Core.Tests.Support;
 using GameBackend.Core.Sessions;
 using GameBackend.Core.Tenancy;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GameBackend.Api.Tests.Sessions;
-
-/// <summary>Records what was published, or refuses it, so tests see what a heartbeat hands to the bus.</summary>
-public sealed class RecordingEventBus : IEventBus
-{
-    public ConcurrentQueue<BackendEvent> Events { get; } = new();
-
-    public bool Unavailable { get; set; }
-
-    public ValueTask PublishAsync(IReadOnlyList<BackendEvent> events, CancellationToken cancellationToken = default)
-    {
-        if (Unavailable)
-        {
-            throw new EventBusUnavailableException("test: bus down");
-        }
-
-        foreach (var e in events)
-        {
-            Events.Enqueue(e);
-        }
-
-        return ValueTask.CompletedTask;
-    }
-}
 
 /// <summary>Signed heartbeats as a relay sends them.</summary>
 public static class RelayHeartbeats
