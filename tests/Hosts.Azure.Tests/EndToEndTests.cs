@@ -1,7 +1,11 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Confluent.Kafka;
+using GameBackend.Archive.Parquet;
+using GameBackend.Archive.Tests.Parquet;
 using GameBackend.Core.Analytics;
 using GameBackend.Core.Events;
 using GameBackend.Core.Storage;
@@ -12,7 +16,8 @@ namespace GameBackend.Hosts.Azure.Tests;
 /// One cell's day on Hosts.Azure, every trigger as the Functions host delivers it: players sign in and play through the
 /// forwarded API (Cosmos test server, ranks in redis-server), the timer forms their match, their events go to Kafka
 /// through the event bus (librdkafka's mock cluster), and the Kafka trigger's batch (read from that topic and shaped as
-/// the Kafka extension shapes it) lands as rollups in Cosmos.
+/// the Kafka extension shapes it) is archived as Parquet in Blob Storage (Azurite, configured as the template configures
+/// it) and lands as rollups in Cosmos.
 /// </summary>
 [Collection(AzureServersCollection.Name)]
 public sealed class EndToEndTests
@@ -22,9 +27,10 @@ public sealed class EndToEndTests
     public EndToEndTests(AzureServers servers) => _servers = servers;
 
     [Fact]
-    public async Task Players_sign_in_rank_get_matched_by_the_timer_and_their_events_reach_the_rollups_through_Kafka()
+    public async Task Players_sign_in_rank_get_matched_by_the_timer_and_their_events_reach_the_archive_and_the_rollups_through_Kafka()
     {
-        await using var host = new AzureHostFactory(_servers);
+        var archive = await _servers.Azurite.CreateContainerAsync();
+        await using var host = new AzureHostFactory(_servers, archiveContainer: archive.Name);
         var title = await host.CreateTitleAsync();
         var client = host.CreateClient();
         await CustomHandlerContractTests.SendAsync(client, HttpMethod.Put, "/v1/admin/matchmaking/queues/duel", """{"teams":2,"teamSize":1}""", HttpStatusCode.OK, serverKey: title.ServerKey);
@@ -58,12 +64,46 @@ public sealed class EndToEndTests
         var body = await ingest.Content.ReadAsStringAsync();
         Assert.True(ingest.StatusCode == HttpStatusCode.OK, body);
 
+        // The archive: every event of the batch, once, in Parquet under its title's date and hour (the events' own, UTC).
+        var archived = new List<Row>();
+        foreach (var hour in events.Select(e => ArchiveHour(e!.Time)).Distinct())
+        {
+            archived.AddRange(await ReadArchiveAsync(archive, FormattableString.Invariant($"{ArchiveLayout.TitlePrefix(title.Id)}date={hour:yyyy-MM-dd}/hour={hour:HH}/")));
+        }
+
+        Assert.Equal(events.Select(e => e!.Id).Order(StringComparer.Ordinal), archived.Select(r => r.Id).Order(StringComparer.Ordinal));
+        Assert.All(archived, r => Assert.Equal(title.Id, r.TitleId));
+        Assert.Equal(events.Select(e => e!.Name).Order(StringComparer.Ordinal), archived.Select(r => r.Name).Order(StringComparer.Ordinal));
+
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var days = await new AnalyticsQueries(host.Get<IDocumentStore>(), TimeProvider.System).GetDaysAsync(title.Id, today, today);
         var day = Assert.Single(days.Value);
         Assert.Equal(1, day.Matches);
         Assert.Equal(records.Count, day.Events);
         Assert.Equal(events.Where(e => e!.PlayerId is not null).Select(e => e!.PlayerId).Distinct().Count(), day.Dau);
+    }
+
+    private static DateTime ArchiveHour(DateTimeOffset time)
+    {
+        var utc = time.UtcDateTime;
+        return new DateTime(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, DateTimeKind.Utc);
+    }
+
+    /// <summary>The rows of every Parquet file under <paramref name="prefix"/> (at least one file must be there).</summary>
+    private static async Task<List<Row>> ReadArchiveAsync(BlobContainerClient container, string prefix)
+    {
+        var rows = new List<Row>();
+        var files = 0;
+        await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, CancellationToken.None))
+        {
+            Assert.EndsWith(ArchiveLayout.FileExtension, blob.Name, StringComparison.Ordinal);
+            var content = (await container.GetBlobClient(blob.Name).DownloadContentAsync()).Value.Content.ToArray();
+            rows.AddRange((await ArchivedRows.ReadAsync(content)).Rows);
+            files++;
+        }
+
+        Assert.True(files > 0, $"no archive file under {prefix}");
+        return rows;
     }
 
     /// <summary>Every record of the topic, as a consumer (the Kafka extension's) reads them.</summary>
