@@ -1,12 +1,13 @@
 # Shared by the HTTP benchmark scripts (sourced, not run): publishing, the machine line, the reference
-# run, and starting Hosts.Local on a fresh data folder. Callers set: duration, connections, port, ref_port.
+# run, and starting Hosts.Local on a fresh data folder. Callers set: duration, connections, port, ref_port, and
+# publish_hosts_local=0 when they start another host.
 out=artifacts/bench
 mkdir -p "$out"
 
 command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk); }
 
 echo "==> publishing (Release)"
-dotnet publish src/Hosts.Local -c Release -o "$out/hosts-local" --nologo -v q
+[ "${publish_hosts_local:-1}" = 0 ] || dotnet publish src/Hosts.Local -c Release -o "$out/hosts-local" --nologo -v q
 dotnet publish bench/MinimalReference -c Release -o "$out/minimal-reference" --nologo -v q
 
 data=$(mktemp -d)
@@ -59,6 +60,25 @@ start_hosts_local() {
   base="http://127.0.0.1:$port"
 }
 
+# The foundation's two scenarios against $base with the title's $client_key, each after a short warm-up (JIT, caches):
+#   1. device sign-in with a unique device id per request (durable writes),
+#   2. GET /v1/profile with one access token.
+foundation_scenario() {
+  export GB_CLIENT_KEY=$client_key
+  wrk -t2 -c"$connections" -d3s -s bench/http/device-signin.lua "$base" >/dev/null
+  echo "--- device sign-in (unique device id per request)"
+  wrk -t2 -c"$connections" -d"$duration" --latency -s bench/http/device-signin.lua "$base"
+
+  local token
+  token=$(curl -fs -X POST "$base/v1/auth/device" -H "X-Client-Key: $GB_CLIENT_KEY" \
+    -H 'Content-Type: application/json' -d '{"deviceId":"bench-profile-reader"}' | sed -nE 's/.*"accessToken":"([^"]+)".*/\1/p')
+  [ -n "$token" ] || { echo "the profile reader's sign-in failed" >&2; return 1; }
+  wrk -t2 -c"$connections" -d3s -H "Authorization: Bearer $token" "$base/v1/profile" >/dev/null
+  echo "--- GET /v1/profile (one token)"
+  wrk -t2 -c"$connections" -d"$duration" --latency -H "Authorization: Bearer $token" "$base/v1/profile"
+}
+
+# $1: the host's name (Hosts.Local unless given).
 print_memory() {
-  echo "--- Hosts.Local memory after the run: $(ps -o rss= -p "$pid" | awk '{printf "%.0f MiB", $1/1024}')"
+  echo "--- ${1:-Hosts.Local} memory after the run: $(ps -o rss= -p "$pid" | awk '{printf "%.0f MiB", $1/1024}')"
 }

@@ -17,18 +17,5 @@ ref_port=18081
 source bench/http/common.sh
 run_reference
 start_hosts_local hosts-local.log
-export GB_CLIENT_KEY=$client_key
-
-# Warm-up (JIT, SQLite page cache), not measured.
-wrk -t2 -c"$connections" -d3s -s bench/http/device-signin.lua "$base" >/dev/null
-
-echo "--- device sign-in (unique device id per request)"
-wrk -t2 -c"$connections" -d"$duration" --latency -s bench/http/device-signin.lua "$base"
-
-token=$(curl -fs -X POST "$base/v1/auth/device" -H "X-Client-Key: $GB_CLIENT_KEY" \
-  -H 'Content-Type: application/json' -d '{"deviceId":"bench-profile-reader"}' | sed -nE 's/.*"accessToken":"([^"]+)".*/\1/p')
-wrk -t2 -c"$connections" -d3s -H "Authorization: Bearer $token" "$base/v1/profile" >/dev/null
-echo "--- GET /v1/profile (one token)"
-wrk -t2 -c"$connections" -d"$duration" --latency -H "Authorization: Bearer $token" "$base/v1/profile"
-
+foundation_scenario
 print_memory
