@@ -70,8 +70,9 @@ settings=(
 )
 
 echo "==> GameBackend Hosts.Azure (ReadyToRun) as a custom handler"
-title=$(env "${settings[@]}" "$out/hosts-azure/GameBackend.Hosts.Azure" create-title "HTTP benchmark" | grep -m1 'title created')
+title=$(env "${settings[@]}" "$out/hosts-azure/GameBackend.Hosts.Azure" create-title "HTTP benchmark" | grep -m1 'clientKey=')
 client_key=$(sed -nE 's/.*clientKey=([^ ]+).*/\1/p' <<<"$title")
+[ -n "$client_key" ] || { echo "create-title printed no client key" >&2; exit 1; }
 env "${settings[@]}" "$out/hosts-azure/GameBackend.Hosts.Azure" >"$out/hosts-azure.log" 2>&1 &
 pid=$!
 wait_ready "$port" /healthz
