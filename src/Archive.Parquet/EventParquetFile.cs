@@ -1,4 +1,3 @@
-using System.Text.Json;
 using GameBackend.Core.Events;
 using Parquet;
 using Parquet.Schema;
@@ -49,17 +48,13 @@ public static class EventParquetFile
                 await group.WriteAsync(PlayerId, Strings(events, start, count, static e => e.PlayerId));
                 await group.WriteAsync(SessionId, Strings(events, start, count, static e => e.SessionId));
                 await group.WriteAsync<DateTime>(PlayerSince, PlayerSinces(events, start, count));
-                await group.WriteAsync(Properties, Strings(events, start, count, static e => PropertiesText(e.Properties)));
+                await group.WriteAsync(Properties, Strings(events, start, count, static e => e.PropertiesJson()));
                 await group.WriteAsync(TitleId, Strings(events, start, count, static e => e.TitleId));
             }
         }
 
         return output.ToArray();
     }
-
-    /// <summary>The JSON text stored for an event's properties; null when it has none.</summary>
-    public static string? PropertiesText(JsonElement? properties) =>
-        properties is { ValueKind: not (JsonValueKind.Undefined or JsonValueKind.Null) } p ? p.GetRawText() : null;
 
     // Parquet.Net declares the string column as IReadOnlyCollection<string>; nulls are allowed for nullable fields.
     private static string[] Strings(IReadOnlyList<BackendEvent> events, int start, int count, Func<BackendEvent, string?> value)

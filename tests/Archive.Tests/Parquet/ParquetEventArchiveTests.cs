@@ -66,6 +66,24 @@ public sealed class ParquetEventArchiveTests : IDisposable
     }
 
     [Fact]
+    public async Task An_event_read_from_the_wire_keeps_its_properties_json_as_it_arrived()
+    {
+        const string Properties = """{"level":3,"note":"\u00e9 \"quoted\"","tags":["a"],"none":null}""";
+        var value = System.Text.Encoding.UTF8.GetBytes(
+            $$"""{"titleId":"{{TitleA}}","id":"e1","name":"level_up","time":"2026-11-25T12:05:00Z","properties":{{Properties}}}""");
+        var decoded = EventWire.TryDecode(value)!;
+        var empty = EventWire.TryDecode(System.Text.Encoding.UTF8.GetBytes(
+            $$"""{"titleId":"{{TitleA}}","id":"e2","name":"level_up","time":"2026-11-25T12:06:00Z","properties":null}"""))!;
+
+        await new ParquetEventArchive(store).ArchiveAsync("batch-1", [decoded, empty]);
+
+        var (_, rows) = await ReadAsync($"events/title={TitleA}/date=2026-11-25/hour=12/batch-1.parquet");
+        Assert.Equal([Properties, null], rows.Select(r => r.Properties));
+        using var parsed = JsonDocument.Parse(rows[0].Properties!);
+        Assert.Equal("é \"quoted\"", parsed.RootElement.GetProperty("note").GetString());
+    }
+
+    [Fact]
     public async Task Time_is_partitioned_by_its_utc_hour_and_kept_as_an_instant()
     {
         var withOffset = new DateTimeOffset(2026, 11, 26, 1, 30, 0, TimeSpan.FromHours(2));
