@@ -45,18 +45,21 @@ run_reference() {
 }
 
 # Starts Hosts.Local with the rate limits raised (one address and few players drive all the load) and sets
-# pid, base, client_key and server_key. $1: the log file's name under $out.
+# pid, base, client_key and server_key. $1: the log file's name under $out; further arguments go to the host.
+# Started again on the same data folder, it keeps the keys of the first start (the title exists already).
 start_hosts_local() {
   echo "==> GameBackend Hosts.Local (data folder on $(df -h "$data" | awk 'NR==2 {print $1}'))"
   "$out/hosts-local/GameBackend.Hosts.Local" --urls "http://127.0.0.1:$port" --GameBackend:DataPath="$data" \
     --GameBackend:RateLimits:RequestsPerSecondPerClient=1000000 --GameBackend:RateLimits:RequestsPerSecondPerTitle=1000000 \
-    >"$out/$1" 2>&1 &
+    "${@:2}" >"$out/$1" 2>&1 &
   pid=$!
   wait_ready "$port" /healthz
   local line
-  line=$(grep -m1 'default title created' "$out/$1")
-  client_key=$(sed -nE 's/.*clientKey=([^ ]+).*/\1/p' <<<"$line")
-  server_key=$(sed -nE 's/.*serverKey=([^ ]+).*/\1/p' <<<"$line")
+  line=$(grep -m1 'default title created' "$out/$1" || true)
+  if [ -n "$line" ]; then
+    client_key=$(sed -nE 's/.*clientKey=([^ ]+).*/\1/p' <<<"$line")
+    server_key=$(sed -nE 's/.*serverKey=([^ ]+).*/\1/p' <<<"$line")
+  fi
   base="http://127.0.0.1:$port"
 }
 

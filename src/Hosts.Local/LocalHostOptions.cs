@@ -1,3 +1,4 @@
+using GameBackend.Kafka;
 using Microsoft.Extensions.Options;
 
 namespace GameBackend.Hosts.Local;
@@ -24,6 +25,14 @@ public sealed class LocalHostOptions
     /// <summary>How often every matchmaking queue is ticked; 0 turns the scheduler off (tests tick by hand).</summary>
     public double MatchmakingTickSeconds { get; set; } = 1;
 
+    /// <summary>
+    /// Whether this process runs the analytics ingest consumer (<c>GameBackend:AnalyticsConsumer</c>). false is for Kafka
+    /// only: the process publishes events and leaves them on the topic for the consumer group's other members, or for
+    /// itself started again with true (bench/http/analytics.sh builds a backlog that way). The in-process bus has no
+    /// other consumer, so false without <c>GameBackend:Kafka:BootstrapServers</c> is refused at start.
+    /// </summary>
+    public bool AnalyticsConsumer { get; set; } = true;
+
     /// <summary>The raw-event archive (<c>GameBackend:Archive</c>); its file format settings are the archive's own.</summary>
     public LocalArchiveOptions Archive { get; set; } = new();
 
@@ -42,7 +51,7 @@ public sealed class LocalArchiveOptions
     public string? Path { get; set; }
 }
 
-internal sealed class LocalHostOptionsValidator : IValidateOptions<LocalHostOptions>
+internal sealed class LocalHostOptionsValidator(IConfiguration configuration) : IValidateOptions<LocalHostOptions>
 {
     public ValidateOptionsResult Validate(string? name, LocalHostOptions options)
     {
@@ -59,6 +68,12 @@ internal sealed class LocalHostOptionsValidator : IValidateOptions<LocalHostOpti
         if (!double.IsFinite(options.MatchmakingTickSeconds) || options.MatchmakingTickSeconds < 0 || options.MatchmakingTickSeconds > 3600)
         {
             return ValidateOptionsResult.Fail("GameBackend:MatchmakingTickSeconds must be 0 (off) to 3600.");
+        }
+
+        if (!options.AnalyticsConsumer && string.IsNullOrWhiteSpace(configuration[KafkaOptions.SectionName + ":BootstrapServers"]))
+        {
+            return ValidateOptionsResult.Fail(
+                "GameBackend:AnalyticsConsumer=false needs GameBackend:Kafka:BootstrapServers: without Kafka nothing else consumes this process's events.");
         }
 
         return ValidateOptionsResult.Success;

@@ -87,11 +87,15 @@ builder.Services.AddGameBackendApi(builder.Configuration);
 builder.Services.AddHostedService<MatchmakingScheduler>();
 
 // Analytics: with GameBackend:Kafka:BootstrapServers set, events go through that Kafka and this process's consumer group
-// feeds the ingest handler, as in the clouds; otherwise the in-process bus's events go to the handler.
+// feeds the ingest handler, as in the clouds (unless GameBackend:AnalyticsConsumer=false leaves them to another
+// process); otherwise the in-process bus's events go to the handler.
 if (!string.IsNullOrWhiteSpace(builder.Configuration[KafkaOptions.SectionName + ":BootstrapServers"]))
 {
     builder.Services.AddKafkaEventBus(builder.Configuration);
-    builder.Services.AddKafkaIngestConsumer(builder.Configuration);
+    if (hostOptions.AnalyticsConsumer)
+    {
+        builder.Services.AddKafkaIngestConsumer(builder.Configuration);
+    }
 }
 else
 {

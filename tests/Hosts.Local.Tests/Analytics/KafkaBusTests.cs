@@ -58,6 +58,73 @@ public sealed class KafkaBusTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task With_the_analytics_consumer_off_the_host_only_publishes_and_a_host_started_later_consumes_the_backlog()
+    {
+        string[] kafka =
+        [
+            $"--GameBackend:Kafka:BootstrapServers={_cluster.BootstrapServers}",
+            "--GameBackend:Kafka:Settings:session.timeout.ms=6000",
+            "--GameBackend:Kafka:Settings:heartbeat.interval.ms=500",
+        ];
+        string serverKey;
+        await using (var publisher = await LocalHostProcess.StartAsync(_dataPath, [.. kafka, "--GameBackend:AnalyticsConsumer=false"]))
+        {
+            (_, var clientKey, serverKey) = DefaultTitle(publisher);
+            await SendAsync(publisher.Client, HttpMethod.Put, "/v1/admin/matchmaking/queues/duel", """{"teams":2,"teamSize":1}""", HttpStatusCode.OK, serverKey: serverKey);
+            await PlayOneMatchAsync(publisher, clientKey, "backlog");
+
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (!ReadTopic().Any(e => e.Name == "match_formed"))
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the match was not published within 30 s:\n" + publisher.Output);
+                await Task.Delay(200);
+            }
+
+            // On the topic, and nobody consumed it: no consumer subscribed, no offset committed, nothing rolled up.
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            Assert.DoesNotContain(publisher.StdoutLines, l => l.Contains("Kafka ingest consumer subscribed", StringComparison.Ordinal));
+            Assert.Equal(0, CommittedRecords());
+            var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            var days = await SendAsync(publisher.Client, HttpMethod.Get, $"/v1/admin/analytics/days?from={today}&to={today}", null, HttpStatusCode.OK, serverKey: serverKey);
+            Assert.All(days.GetProperty("days").EnumerateArray(), d => Assert.Equal(0, d.GetProperty("events").GetInt64()));
+        }
+
+        await using (var consumer = await LocalHostProcess.StartAsync(_dataPath, kafka))
+        {
+            await WaitForMatchesAsync(consumer, serverKey, 1);
+        }
+    }
+
+    [Fact]
+    public async Task The_analytics_consumer_cannot_be_turned_off_without_Kafka()
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = _dataPath,
+        };
+        foreach (var argument in new[]
+                 {
+                     Path.Combine(AppContext.BaseDirectory, "GameBackend.Hosts.Local.dll"), "--urls", "http://127.0.0.1:0",
+                     $"--GameBackend:DataPath={_dataPath}", "--GameBackend:Relay:Enabled=false", "--GameBackend:AnalyticsConsumer=false",
+                 })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.NotEqual(0, process.ExitCode);
+        Assert.Contains("GameBackend:AnalyticsConsumer=false needs GameBackend:Kafka:BootstrapServers", await stdout + await stderr, StringComparison.Ordinal);
+    }
+
     private async Task WaitForCommittedAsync(long records)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
