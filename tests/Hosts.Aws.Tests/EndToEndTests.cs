@@ -11,6 +11,9 @@ using GameBackend.Core.Events;
 using GameBackend.Kafka.Tests;
 using GameBackend.Redis.Tests;
 using GameBackend.Stores.DynamoDb.Tests;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
 namespace GameBackend.Hosts.Aws.Tests;
@@ -37,16 +40,18 @@ public sealed class EndToEndTests(DynamoDbLocalFixture dynamo, RedisServerFixtur
         var redisPrefix = "aws-e2e-" + Guid.NewGuid().ToString("N")[..8];
         var bucket = await s3.CreateBucketAsync();
 
-        // The settings the template gives every function (ElastiCache, MSK); the archive only on the ingest function.
+        // The settings the template gives every function (ElastiCache, MSK; the publish timeout is the test's, see
+        // PatientPublisher); the archive only on the ingest function.
         var settings = new Dictionary<string, string?>
         {
             ["GameBackend:Kafka:BootstrapServers"] = kafka.Cluster.BootstrapServers,
             ["GameBackend:Kafka:Topic"] = topic,
+            ["GameBackend:Kafka:PublishTimeoutSeconds"] = "30",
             ["GameBackend:Redis:Configuration"] = $"127.0.0.1:{redis.Port.ToString(CultureInfo.InvariantCulture)}",
             ["GameBackend:Redis:KeyPrefix"] = redisPrefix,
         };
         var ingestSettings = new Dictionary<string, string?>(settings.Concat(S3rverArchive.Settings(s3, bucket)));
-        await using var api = new AwsHostFactory(dynamo, "api", table, settings);
+        await using var api = new AwsHostFactory(dynamo, "api", table, settings, PatientPublisher);
         await using var tick = new AwsHostFactory(dynamo, "tick", table, settings);
         await using var ingest = new AwsHostFactory(dynamo, "ingest", table, ingestSettings, S3rverArchive.UseFixtureCredentials);
 
@@ -151,6 +156,22 @@ public sealed class EndToEndTests(DynamoDbLocalFixture dynamo, RedisServerFixtur
         Assert.Equal(stored.ToDictionary(i => i.Key, i => i.Value.Version), storedAgain.ToDictionary(i => i.Key, i => i.Value.Version));
         var archivedAgain = await ArchiveAsync(bucket, title.Id);
         Assert.Equal(archived.ToDictionary(o => o.Key, o => o.Value.Written), archivedAgain.ToDictionary(o => o.Key, o => o.Value.Written));
+    }
+
+    /// <summary>
+    /// The api function publishes its events best effort: a request waits 2 s at most, then drops them (and its write
+    /// stands). On a loaded test machine the first publish (connection, metadata, producer id) could take that long, and
+    /// the counts here would miss the dropped events; so here the bus gets 30 s, as does the producer's own timeout
+    /// (which alone bounds the tick's publishes; the tick reports a failed one).
+    /// </summary>
+    private static void PatientPublisher(IServiceCollection services)
+    {
+        services.RemoveAll<BestEffortEventPublisher>();
+        services.AddSingleton(provider => new BestEffortEventPublisher(
+            provider.GetRequiredService<IEventBus>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<BestEffortEventPublisher>>(),
+            TimeSpan.FromSeconds(30)));
     }
 
     private static async Task<JsonElement> DayAsync(HttpClient client, TestTitle title, DateOnly date)
