@@ -66,19 +66,21 @@ start_hosts_local() {
 # The foundation's two scenarios against $base with the title's $client_key, each after a short warm-up (JIT, caches):
 #   1. device sign-in with a unique device id per request (durable writes),
 #   2. GET /v1/profile with one access token.
+# A caller may set wrk_timeout (wrk's default is 2 s; a request slower than that counts as a timeout, not a latency).
 foundation_scenario() {
   export GB_CLIENT_KEY=$client_key
-  wrk -t2 -c"$connections" -d3s -s bench/http/device-signin.lua "$base" >/dev/null
+  local timeout=(${wrk_timeout:+--timeout "$wrk_timeout"})
+  wrk -t2 -c"$connections" -d3s "${timeout[@]}" -s bench/http/device-signin.lua "$base" >/dev/null
   echo "--- device sign-in (unique device id per request)"
-  wrk -t2 -c"$connections" -d"$duration" --latency -s bench/http/device-signin.lua "$base"
+  wrk -t2 -c"$connections" -d"$duration" "${timeout[@]}" --latency -s bench/http/device-signin.lua "$base"
 
   local token
   token=$(curl -fs -X POST "$base/v1/auth/device" -H "X-Client-Key: $GB_CLIENT_KEY" \
     -H 'Content-Type: application/json' -d '{"deviceId":"bench-profile-reader"}' | sed -nE 's/.*"accessToken":"([^"]+)".*/\1/p')
   [ -n "$token" ] || { echo "the profile reader's sign-in failed" >&2; return 1; }
-  wrk -t2 -c"$connections" -d3s -H "Authorization: Bearer $token" "$base/v1/profile" >/dev/null
+  wrk -t2 -c"$connections" -d3s "${timeout[@]}" -H "Authorization: Bearer $token" "$base/v1/profile" >/dev/null
   echo "--- GET /v1/profile (one token)"
-  wrk -t2 -c"$connections" -d"$duration" --latency -H "Authorization: Bearer $token" "$base/v1/profile"
+  wrk -t2 -c"$connections" -d"$duration" "${timeout[@]}" --latency -H "Authorization: Bearer $token" "$base/v1/profile"
 }
 
 # $1: the host's name (Hosts.Local unless given).
