@@ -98,8 +98,8 @@ internal static class Workloads
     }
 
     /// <summary>
-    /// (b) Round trip at light load: in each two-member session, A sends, the relay delivers to B, B sends the same
-    /// payload back, the relay delivers to A; one thread per pair, paced, blocking receives. Two relay traversals per sample.
+    /// (b) Round trip at light load: pairs A-B, each pair's thread paced at <see cref="Settings.Rate"/> round trips a second;
+    /// A sends, the relay delivers to B, B sends the payload back, the relay delivers to A. Each sample crosses the relay twice.
     /// </summary>
     public static Result RoundTrip(Fleet fleet, Settings s)
     {
@@ -107,75 +107,168 @@ internal static class Workloads
         var histograms = new LongHistogram[pairs];
         var lost = new long[pairs];
         var window = new Window(s.RelayPid);
-        var start = Stopwatch.GetTimestamp();
-        var warmupEnd = start + (long)(s.Warmup * Stopwatch.Frequency);
-        var end = warmupEnd + (long)(s.Duration * Stopwatch.Frequency);
-        var threads = Enumerable.Range(0, pairs).Select(p => new Thread(() =>
+        var (warmupEnd, end) = Schedule(s);
+        var threads = Enumerable.Range(0, pairs).Select(p => PacedThread(p, pairs, s.Rate, end, () =>
         {
-            histograms[p] = new LongHistogram(TimeSpan.FromSeconds(10).Ticks, 3);
-            var a = fleet.Members[2 * p];
-            var b = fleet.Members[(2 * p) + 1];
-            a.Socket.ReceiveTimeout = 1000;
-            b.Socket.ReceiveTimeout = 1000;
-            var length = Wire.DatagramLength(fleet.Kind);
-            var prefix = Wire.PrefixLength(fleet.Kind);
-            var outA = new byte[length];
-            var outB = new byte[length];
-            var inbox = new byte[DatagramBatch.SlotSize];
-            Wire.WritePrefix(fleet.Kind, a, outA);
-            Wire.WritePrefix(fleet.Kind, b, outB);
-            var interval = Stopwatch.Frequency / s.Rate;
-            var next = Stopwatch.GetTimestamp() + (p * interval / pairs);
-            var sequence = 0;
-            while (true)
+            histograms[p] = NewHistogram();
+            var pair = new Pair(fleet, p);
+            return (t0, _) =>
             {
-                var now = Stopwatch.GetTimestamp();
-                if (now >= end)
-                {
-                    break;
-                }
-
-                if (next > now)
-                {
-                    var wait = (next - now) * 1000 / Stopwatch.Frequency;
-                    if (wait >= 1)
-                    {
-                        Thread.Sleep((int)wait);
-                    }
-
-                    while (Stopwatch.GetTimestamp() < next)
-                    {
-                        Thread.SpinWait(20);
-                    }
-                }
-
-                next += interval;
-                var t0 = Stopwatch.GetTimestamp();
-                Wire.WritePayload(outA.AsSpan(prefix), a.Index, sequence++, t0, measured: true);
-                a.Socket.Send(outA);
-                if (!Await(b, inbox, fleet.Kind, t0, out var payload))
+                if (!pair.RoundTrip(t0, out var ticks))
                 {
                     lost[p] += t0 >= warmupEnd ? 1 : 0;
-                    continue;
+                }
+                else if (t0 >= warmupEnd)
+                {
+                    histograms[p].RecordValue(ticks);
+                }
+            };
+        })).ToArray();
+
+        Run(threads, warmupEnd, window);
+        return RoundTripResult("rtt", fleet.Kind, pairs, Merge(histograms), lost.Sum(), window);
+    }
+
+    /// <summary>
+    /// (b') Round trip, both relays interleaved: the same paced pairs, but every pair has a member pair on each relay and
+    /// each tick makes one round trip through each, back to back, the order alternating tick by tick. Samples of the two
+    /// relays are then taken microseconds apart, so whatever else the machine does (other processes, interrupts, the
+    /// hypervisor) falls on both alike, which separate runs cannot promise. Prints one result per relay and one for the
+    /// ticks where both answered: in how many ours was faster, and the median of the per-tick differences.
+    /// </summary>
+    public static IReadOnlyList<Result> RoundTripInterleaved(Fleet ours, Fleet baseline, Settings s)
+    {
+        var pairs = Math.Min(ours.Members.Length, baseline.Members.Length) / 2;
+        var oursHistograms = new LongHistogram[pairs];
+        var baselineHistograms = new LongHistogram[pairs];
+        var differences = new long[pairs][];
+        var differenceCounts = new int[pairs];
+        var oursLost = new long[pairs];
+        var baselineLost = new long[pairs];
+        var oursFaster = new long[pairs];
+        var window = new Window(s.RelayPid);
+        var (warmupEnd, end) = Schedule(s);
+        var threads = Enumerable.Range(0, pairs).Select(p => PacedThread(p, pairs, s.Rate, end, () =>
+        {
+            oursHistograms[p] = NewHistogram();
+            baselineHistograms[p] = NewHistogram();
+            differences[p] = new long[(int)(s.Rate * (s.Warmup + s.Duration + 5))]; // preallocated: nothing allocates while measuring
+            var oursPair = new Pair(ours, p);
+            var baselinePair = new Pair(baseline, p);
+            return (t0, tick) =>
+            {
+                bool oursOk, baselineOk;
+                long oursTicks, baselineTicks;
+                if (tick % 2 == 0)
+                {
+                    oursOk = oursPair.RoundTrip(t0, out oursTicks);
+                    baselineOk = baselinePair.RoundTrip(Stopwatch.GetTimestamp(), out baselineTicks);
+                }
+                else
+                {
+                    baselineOk = baselinePair.RoundTrip(t0, out baselineTicks);
+                    oursOk = oursPair.RoundTrip(Stopwatch.GetTimestamp(), out oursTicks);
                 }
 
-                payload.CopyTo(outB.AsSpan(prefix));
-                b.Socket.Send(outB);
-                if (!Await(a, inbox, fleet.Kind, t0, out _))
+                if (t0 < warmupEnd)
                 {
-                    lost[p] += t0 >= warmupEnd ? 1 : 0;
-                    continue;
+                    return;
                 }
 
-                var t1 = Stopwatch.GetTimestamp();
-                if (t0 >= warmupEnd)
+                oursLost[p] += oursOk ? 0 : 1;
+                baselineLost[p] += baselineOk ? 0 : 1;
+                if (oursOk)
                 {
-                    histograms[p].RecordValue((t1 - t0) * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
+                    oursHistograms[p].RecordValue(oursTicks);
+                }
+
+                if (baselineOk)
+                {
+                    baselineHistograms[p].RecordValue(baselineTicks);
+                }
+
+                if (oursOk && baselineOk)
+                {
+                    oursFaster[p] += oursTicks < baselineTicks ? 1 : 0;
+                    if (differenceCounts[p] < differences[p].Length)
+                    {
+                        differences[p][differenceCounts[p]++] = oursTicks - baselineTicks;
+                    }
+                }
+            };
+        })).ToArray();
+
+        Run(threads, warmupEnd, window);
+        var difference = differences.SelectMany((d, p) => d.Take(differenceCounts[p])).Order().ToArray();
+        double DifferenceAt(double fraction) => difference.Length == 0 ? 0 : difference[(int)Math.Min(difference.Length - 1, fraction * difference.Length)] / 10.0;
+        return
+        [
+            RoundTripResult("rtt-ab", RelayKind.Baseline, pairs, Merge(baselineHistograms), baselineLost.Sum(), window),
+            RoundTripResult("rtt-ab", RelayKind.Ours, pairs, Merge(oursHistograms), oursLost.Sum(), window),
+            new Result("rtt-ab-paired", RelayKind.Ours)
+                .Add("ticks", difference.Length)
+                .Add("ours_faster_pct", 100.0 * oursFaster.Sum() / Math.Max(1, difference.Length), "F1")
+                .Add("median_diff_us", DifferenceAt(0.5), "F1")
+                .Add("p10_diff_us", DifferenceAt(0.1), "F1")
+                .Add("p90_diff_us", DifferenceAt(0.9), "F1"),
+        ];
+    }
+
+    private static (long WarmupEnd, long End) Schedule(Settings s)
+    {
+        var warmupEnd = Stopwatch.GetTimestamp() + (long)(s.Warmup * Stopwatch.Frequency);
+        return (warmupEnd, warmupEnd + (long)(s.Duration * Stopwatch.Frequency));
+    }
+
+    private static LongHistogram NewHistogram() => new(TimeSpan.FromSeconds(10).Ticks, 3);
+
+    private static LongHistogram Merge(LongHistogram[] histograms)
+    {
+        var all = NewHistogram();
+        foreach (var h in histograms)
+        {
+            all.Add(h);
+        }
+
+        return all;
+    }
+
+    /// <summary>A thread that calls its body at <paramref name="rate"/> ticks a second (phase spread by pair) until <paramref name="end"/>.</summary>
+    private static Thread PacedThread(int p, int pairs, int rate, long end, Func<Action<long, long>> makeBody) => new(() =>
+    {
+        var body = makeBody();
+        var interval = Stopwatch.Frequency / rate;
+        var next = Stopwatch.GetTimestamp() + (p * interval / pairs);
+        for (long tick = 0; ; tick++)
+        {
+            var now = Stopwatch.GetTimestamp();
+            if (now >= end)
+            {
+                break;
+            }
+
+            if (next > now)
+            {
+                var wait = (next - now) * 1000 / Stopwatch.Frequency;
+                if (wait >= 1)
+                {
+                    Thread.Sleep((int)wait);
+                }
+
+                while (Stopwatch.GetTimestamp() < next)
+                {
+                    Thread.SpinWait(20);
                 }
             }
-        })
-        { IsBackground = true, Priority = ThreadPriority.AboveNormal }).ToArray();
 
+            next += interval;
+            body(Stopwatch.GetTimestamp(), tick);
+        }
+    })
+    { IsBackground = true, Priority = ThreadPriority.AboveNormal };
+
+    private static void Run(Thread[] threads, long warmupEnd, Window window)
+    {
         foreach (var t in threads)
         {
             t.Start();
@@ -193,18 +286,16 @@ internal static class Workloads
         }
 
         window.End();
-        var all = new LongHistogram(TimeSpan.FromSeconds(10).Ticks, 3);
-        foreach (var h in histograms)
-        {
-            all.Add(h);
-        }
+    }
 
+    private static Result RoundTripResult(string mode, RelayKind kind, int pairs, LongHistogram all, long lost, Window window)
+    {
         static double Micro(long ticks) => ticks / 10.0;
-        return new Result("rtt", fleet.Kind)
+        return new Result(mode, kind)
             .Add("pairs", pairs)
             .Add("round_trips_per_s", all.TotalCount / window.Seconds)
             .Add("samples", all.TotalCount)
-            .Add("lost", lost.Sum())
+            .Add("lost", lost)
             .Add("p50_us", Micro(all.GetValueAtPercentile(50)), "F1")
             .Add("p90_us", Micro(all.GetValueAtPercentile(90)), "F1")
             .Add("p99_us", Micro(all.GetValueAtPercentile(99)), "F1")
@@ -212,6 +303,56 @@ internal static class Workloads
             .Add("max_us", Micro(all.GetMaxValue()), "F1")
             .Add("relay_cpu", window.RelayCpuShare, "F2")
             .Add("others_cpu", window.OthersCpuShare, "F2");
+    }
+
+    /// <summary>One pair of members of a fleet and its buffers: one round trip at a time, A → relay → B → relay → A.</summary>
+    private sealed class Pair
+    {
+        private readonly Fleet _fleet;
+        private readonly Member _a;
+        private readonly Member _b;
+        private readonly byte[] _outA;
+        private readonly byte[] _outB;
+        private readonly byte[] _inbox = new byte[DatagramBatch.SlotSize];
+        private readonly int _prefix;
+        private int _sequence;
+
+        public Pair(Fleet fleet, int p)
+        {
+            _fleet = fleet;
+            _a = fleet.Members[2 * p];
+            _b = fleet.Members[(2 * p) + 1];
+            _a.Socket.ReceiveTimeout = 1000;
+            _b.Socket.ReceiveTimeout = 1000;
+            var length = Wire.DatagramLength(fleet.Kind);
+            _prefix = Wire.PrefixLength(fleet.Kind);
+            _outA = new byte[length];
+            _outB = new byte[length];
+            Wire.WritePrefix(fleet.Kind, _a, _outA);
+            Wire.WritePrefix(fleet.Kind, _b, _outB);
+        }
+
+        /// <summary>False when either crossing timed out (lost); else the round trip's duration in 100 ns ticks.</summary>
+        public bool RoundTrip(long t0, out long ticks)
+        {
+            ticks = 0;
+            Wire.WritePayload(_outA.AsSpan(_prefix), _a.Index, _sequence++, t0, measured: true);
+            _a.Socket.Send(_outA);
+            if (!Await(_b, _inbox, _fleet.Kind, t0, out var payload))
+            {
+                return false;
+            }
+
+            payload.CopyTo(_outB.AsSpan(_prefix));
+            _b.Socket.Send(_outB);
+            if (!Await(_a, _inbox, _fleet.Kind, t0, out _))
+            {
+                return false;
+            }
+
+            ticks = (Stopwatch.GetTimestamp() - t0) * TimeSpan.TicksPerSecond / Stopwatch.Frequency;
+            return true;
+        }
     }
 
     /// <summary>Waits for the DELIVER carrying the payload stamped <paramref name="stamp"/>, skipping notices and stale echoes.</summary>

@@ -3,6 +3,7 @@
 #
 #   bash bench/relay/run.sh                 # every mode, both relays
 #   MODES="rtt" DURATION=5 bash bench/relay/run.sh
+#   MODES="rtt-ab" ROUNDS=5 bash bench/relay/run.sh   # round trips through both relays at once, interleaved
 #
 # It builds ../shared/tools/udp-baseline-relay/baseline_relay.c into a temp folder (never into the repository),
 # publishes src/SessionRelay (Native AOT, as the container ships it, when clang is here; RELAY_BUILD=jit for the
@@ -10,6 +11,9 @@
 # against it and stops it. Settings (environment): MODES, DURATION, WARMUP, SESSION_MEMBERS (one count or several,
 # e.g. "1000 2000 5000"), ROUNDS (rtt only: that many paired rounds, alternating which relay goes first, then a
 # summary of medians), SAT_MEMBERS,
+# (rtt-ab: both relays run at the same time and every pair thread makes one round trip through each per tick, back to
+# back, order alternating; so noise from the rest of the machine falls on both alike; ROUNDS repeats it with fresh
+# processes and summarises),
 # SAT_SESSION_SIZE, RTT_PAIRS, RTT_RATE, RELAY_BUILD, BASELINE_SRC, KEEP (keep the temp folder), REUSE (a kept temp
 # folder: skip the builds and run what it holds), NICE (e.g. -10: relays and generator at a higher priority than
 # other work on a shared machine; the same for both relays; needs root).
@@ -109,10 +113,28 @@ run_load() { # $1 = relay kind, rest = generator arguments
   stop_relay
 }
 
+# Both relays at once; the generator interleaves its round trips between them (bench/RelayLoad --mode rtt-ab).
+run_interleaved() {
+  start_relay baseline; local baseline_pid=$relay_pid
+  start_relay ours; local ours_pid=$relay_pid
+  "${prio[@]}" "$tmp/load/RelayLoad" --mode rtt-ab --relay "127.0.0.1:$ours_port" --baseline-relay "127.0.0.1:$baseline_port" \
+    --relay-pid "$ours_pid" --title $title --key-id $key_id --secret $secret --warmup "$warmup" --duration "$duration" \
+    --members $((rtt_pairs * 2)) --rate "$rtt_rate" | tee -a "$tmp/results"
+  relay_pid=$ours_pid; stop_relay
+  relay_pid=$baseline_pid; stop_relay
+}
+
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(uname -r)"
 echo "== load before: $(cut -d' ' -f1-3 /proc/loadavg)   relay build: $relay_build   nice: ${NICE:-0}   $(date -u +%FT%TZ)"
 : >"$tmp/results"
 for mode in $modes; do
+  if [[ "$mode" == rtt-ab ]]; then
+    for round in $(seq "${ROUNDS:-1}"); do
+      echo "-- rtt-ab round $round   (load $(cut -d' ' -f1 /proc/loadavg))"
+      run_interleaved
+    done
+    continue
+  fi
   if [[ "$mode" == rtt && "${ROUNDS:-1}" -gt 1 ]]; then
     # Paired rounds, the order alternating, so a drift in the machine's state hits both relays alike.
     for round in $(seq "$ROUNDS"); do
@@ -145,12 +167,35 @@ for line in open(sys.argv[1]):
     if kv.get("mode") == "rtt":
         rounds[kv["relay"]].append({k: float(kv[k]) for k in ("p50_us", "p99_us", "p999_us")})
 n = min(len(rounds["baseline"]), len(rounds["ours"]))
-print(f"\nround trip over {n} paired rounds (median of the rounds' percentiles):")
-for k in ("p50_us", "p99_us", "p999_us"):
+if n:
+    print(f"\nround trip over {n} paired rounds (median of the rounds' percentiles):")
+for k in ("p50_us", "p99_us", "p999_us") if n else ():
     b = [r[k] for r in rounds["baseline"][:n]]; o = [r[k] for r in rounds["ours"][:n]]
     no_worse = sum(1 for x, y in zip(b, o) if y <= x)
     print(f"  {k[:-3]:>5}: baseline {statistics.median(b):7.1f} µs   ours {statistics.median(o):7.1f} µs   "
           f"ours no worse in {no_worse}/{n} rounds   median paired difference {statistics.median([y - x for x, y in zip(b, o)]):+.1f} µs")
+PY
+fi
+if grep -q 'mode=rtt-ab ' "$tmp/results"; then
+  # Interleaved rounds: per relay, the median over rounds of each round's percentiles; and the per-tick comparison.
+  python3 - "$tmp/results" <<'PY'
+import statistics, sys
+rows = {"baseline": [], "ours": []}; paired = []
+for line in open(sys.argv[1]):
+    kv = dict(p.split("=", 1) for p in line.split()[1:] if "=" in p)
+    if kv.get("mode") == "rtt-ab":
+        rows[kv["relay"]].append({k: float(kv[k]) for k in ("p50_us", "p99_us", "p999_us")})
+    elif kv.get("mode") == "rtt-ab-paired":
+        paired.append({k: float(kv[k]) for k in ("ours_faster_pct", "median_diff_us")})
+n = len(paired)
+print(f"\ninterleaved round trips over {n} rounds (median of the rounds' figures):")
+for k in ("p50_us", "p99_us", "p999_us"):
+    b = [r[k] for r in rows["baseline"]]; o = [r[k] for r in rows["ours"]]
+    no_worse = sum(1 for x, y in zip(b, o) if y <= x)
+    print(f"  {k[:-3]:>5}: baseline {statistics.median(b):7.1f} µs   ours {statistics.median(o):7.1f} µs   ours no worse in {no_worse}/{n} rounds")
+print(f"  per tick: ours faster in {statistics.median(p['ours_faster_pct'] for p in paired):.1f}% of ticks (median over rounds; "
+      f"{min(p['ours_faster_pct'] for p in paired):.1f}-{max(p['ours_faster_pct'] for p in paired):.1f}%), "
+      f"median per-tick difference ours - baseline {statistics.median(p['median_diff_us'] for p in paired):+.1f} µs")
 PY
 fi
 
@@ -162,9 +207,10 @@ while read -r line; do
   for kv in ${line#RESULT }; do r[${kv%%=*}]=${kv#*=}; done
   case ${r[mode]} in
     saturation) fig="${r[forwarded_per_s]} forwarded/s (offered ${r[sent_per_s]}/s in, ${r[members]} members in sessions of ${r[session_size]}, kernel drops ${r[kernel_drops_per_s]}/s)"; mem="${r[relay_rss_mib]} MiB" ;;
-    rtt)        fig="p50 ${r[p50_us]} µs, p90 ${r[p90_us]} µs, p99 ${r[p99_us]} µs, p99.9 ${r[p999_us]} µs, max ${r[max_us]} µs (${r[samples]} round trips, ${r[lost]} lost)"; mem="" ;;
+    rtt|rtt-ab) fig="p50 ${r[p50_us]} µs, p90 ${r[p90_us]} µs, p99 ${r[p99_us]} µs, p99.9 ${r[p999_us]} µs, max ${r[max_us]} µs (${r[samples]} round trips, ${r[lost]} lost)"; mem="" ;;
+    rtt-ab-paired) fig="ticks with both round trips: ${r[ticks]}; ours faster in ${r[ours_faster_pct]}%; per-tick difference ours − baseline: median ${r[median_diff_us]} µs (p10 ${r[p10_diff_us]}, p90 ${r[p90_diff_us]})"; mem="" ;;
     sessions)   fig="${r[members]} members × ${r[rate]}/s: loss ${r[loss_pct]}% (${r[delivered]} of ${r[expected]} delivered, ${r[forwarded_per_s]}/s; max send lag ${r[max_send_lag_ms]} ms)"; mem="${r[relay_rss_mib]} MiB (peak ${r[relay_hwm_mib]})" ;;
   esac
-  echo "| ${r[mode]} | ${r[relay]} | $fig | ${r[relay_cpu]} | ${r[relay_us_per_forwarded]:+${r[relay_us_per_forwarded]} µs} | ${r[others_cpu]} | $mem |"
+  echo "| ${r[mode]} | ${r[relay]} | $fig | ${r[relay_cpu]:-} | ${r[relay_us_per_forwarded]:+${r[relay_us_per_forwarded]} µs} | ${r[others_cpu]:-} | $mem |"
   unset r
 done <"$tmp/results"
