@@ -7,19 +7,22 @@
 #   BUS=inprocess (default)  HTTP → in-process bus → ingest handler → rollups in SQLite. Reports the accepted rate
 #                            (HTTP) and the end-to-end rate (first request until the last event is in the rollups).
 #   BUS=kafka                The same through a Kafka-protocol broker in its own process: librdkafka's mock cluster
-#                            (3 brokers) hosted by kcat (`kcat -X test.mock.num.brokers=3`, Debian package kcat, installed
-#                            if missing), Hosts.Local started with --GameBackend:Kafka:BootstrapServers (its Kafka bus and
-#                            consumer group). First, on the same broker, the raw producer throughput:
-#                            bench/KafkaProducer --bootstrap <broker> --codecs lz4 (the bus's codec), KAFKA_EVENTS events
-#                            (default 1000000). Topics are created by their first produce (CreateTopics does not work on
-#                            the mock cluster); the script prints the partitions they got.
+#                            (3 brokers) run by bench/KafkaMockBroker, which creates the event topic with PARTITIONS
+#                            partitions (default 12; clients cannot create topics on the mock), and Hosts.Local started
+#                            with --GameBackend:Kafka:BootstrapServers (its Kafka bus and consumer group). First, on the
+#                            same broker, the raw producer throughput: bench/KafkaProducer --bootstrap <broker> --codecs
+#                            lz4 (the bus's codec), KAFKA_EVENTS events (default 1000000), to a topic its first produce
+#                            creates (the mock's default: 4 partitions).
 #   MODE=catchup             (Kafka) Consumer catch-up after a backlog: Hosts.Local runs with
 #                            --GameBackend:AnalyticsConsumer=false (publishes, consumes nothing) while wrk posts for
 #                            BACKLOG_SECONDS (default 60): the backlog is every event accepted in that time, at the HTTP
 #                            ingest rate R. Then Hosts.Local is started again on the same data with its consumer group,
 #                            and the script times how long the stored rollups take to count the whole backlog (from the
-#                            process start, and from /healthz answering), and the drain rate.
+#                            process start, and from /healthz answering), and the drain rate. PARTITIONS defaults to 48
+#                            here: the mock keeps only about 300,000 of these events per partition and deletes older
+#                            ones, so the script stops if the backlog lost any record (raise PARTITIONS then).
 #
+# kcat (Debian package, installed if missing) is used as a client only, to read the topics' partitions and offsets.
 # Usage: [BUS=inprocess|kafka] [MODE=catchup] bench/http/analytics.sh [duration=15s] [connections=16] [events per request=100]
 #   bash bench/http/analytics.sh 15s 16 500
 #   BUS=kafka bash bench/http/analytics.sh 15s 16 500
@@ -55,24 +58,35 @@ host_args=()
 if [ "$bus" = kafka ]; then
   command -v kcat >/dev/null || { apt-get install -y -qq kcat >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq kcat); }
   dotnet publish bench/KafkaProducer -c Release -o "$out/kafka-producer" --nologo -v q
+  dotnet publish bench/KafkaMockBroker -c Release -o "$out/kafka-mock-broker" --nologo -v q
+  [ "$mode" = catchup ] && partitions=${PARTITIONS:-48} || partitions=${PARTITIONS:-12}
 
-  # kcat as a producer reading a FIFO that this script holds open: a process that only hosts the mock cluster.
+  # The broker runs until its stdin closes: a FIFO this script holds open on fd 3.
   mkfifo "$data/broker.in"
-  kcat -X test.mock.num.brokers=3 -b 127.0.0.1:1 -P -t bench-keepalive <"$data/broker.in" 2>"$out/kafka-mock-broker.log" &
+  "$out/kafka-mock-broker/GameBackend.KafkaMockBroker" "gamebackend-events:$partitions" <"$data/broker.in" >"$out/kafka-mock-broker.log" 2>&1 &
   broker_pid=$!
   exec 3>"$data/broker.in"
   for _ in $(seq 1 100); do
-    bootstrap=$(sed -nE 's/.*replaced with ([0-9.:,]+).*/\1/p' "$out/kafka-mock-broker.log")
+    bootstrap=$(sed -nE 's/^bootstrap: (.+)$/\1/p' "$out/kafka-mock-broker.log")
     [ -n "$bootstrap" ] && break
     sleep 0.1
   done
   [ -n "$bootstrap" ] || { echo "the mock cluster did not start: $(cat "$out/kafka-mock-broker.log")" >&2; exit 1; }
-  echo "==> Kafka-protocol broker: librdkafka mock cluster in kcat $(kcat -V | sed -nE 's/.*(librdkafka [0-9.]+).*/\1/p'), pid $broker_pid, 3 brokers at $bootstrap"
+  echo "==> Kafka-protocol broker: librdkafka mock cluster (bench/KafkaMockBroker), pid $broker_pid, 3 brokers at $bootstrap; gamebackend-events with $partitions partitions"
   # The mock cluster waits out a departed member's session before it rebalances: keep that short for the restart.
   host_args=(--GameBackend:Kafka:BootstrapServers="$bootstrap"
     --GameBackend:Kafka:Settings:session.timeout.ms=6000 --GameBackend:Kafka:Settings:heartbeat.interval.ms=500)
 
   partitions() { kcat -b "$bootstrap" -L -t "$1" 2>/dev/null | sed -nE 's/.* with ([0-9]+) partitions.*/\1/p'; }
+  # Records the mock deleted from the start of topic $1's partitions (it keeps about 5 MB of batches per partition).
+  deleted() {
+    local p first total=0
+    for p in $(seq 0 $(( $(partitions "$1") - 1 ))); do
+      first=$(kcat -b "$bootstrap" -Q -t "$1:$p:-2" 2>/dev/null | sed -nE 's/.* offset ([0-9]+).*/\1/p')
+      total=$(( total + ${first:-0} ))
+    done
+    echo "$total"
+  }
 fi
 
 run_reference
@@ -81,7 +95,7 @@ if [ "$bus" = kafka ] && [ "$mode" = throughput ]; then
   echo "==> raw producer throughput of the same broker: bench/KafkaProducer --bootstrap $bootstrap --events $kafka_events --codecs lz4"
   "$out/kafka-producer/GameBackend.KafkaProducer" --bootstrap "$bootstrap" --events "$kafka_events" --codecs lz4 | tee "$data/producer.txt"
   producer_topic=$(kcat -b "$bootstrap" -L 2>/dev/null | sed -nE 's/.*topic "(bench-lz4-[^"]+)".*/\1/p' | head -1)
-  echo "producer topic $producer_topic: $(partitions "$producer_topic") partitions (auto-created by the first produce)"
+  echo "producer topic $producer_topic: $(partitions "$producer_topic") partitions (created by the first produce)"
 fi
 
 consumer_args=()
@@ -103,12 +117,12 @@ rolled_up() {
     | sed -nE 's/.*"eventsByName":\{[^}]*"level_up":([0-9]+).*/\1/p' || true)
   echo "${n:-0}"
 }
-# Polls until the stored rollup counts $1 level_up events (gives up $2 seconds after $3); sets now_count and done_at.
+# Polls until the stored rollup counts $1 level_up events (fails $2 seconds after $3); sets now_count and done_at.
 wait_rolled_up() {
   while :; do
     now_count=$(rolled_up)
     [ "$now_count" -ge "$1" ] && break
-    [ "$(echo "$(date +%s.%N) - $3 > $2" | bc)" = 1 ] && { echo "rollups stopped at $now_count of $1" >&2; exit 1; }
+    [ "$(echo "$(date +%s.%N) - $3 > $2" | bc)" = 1 ] && { echo "rollups stopped at $now_count of $1" >&2; return 1; }
     sleep 0.2
   done
   done_at=$(date +%s.%N)
@@ -128,14 +142,15 @@ if [ "$mode" = throughput ]; then
   sleep 2
   before=$(rolled_up)
   post_events "$duration"
-  wait_rolled_up $(( before + accepted )) 300 "$wrk_end"
+  wait_rolled_up $(( before + accepted )) 300 "$wrk_end" \
+    || { [ "$bus" = kafka ] && echo "the broker deleted $(deleted gamebackend-events) records before the consumer read them? raise PARTITIONS" >&2; exit 1; }
 
   echo "--- result ($bus bus)"
   echo "requests: $requests (non-2xx: $non2xx); events accepted: $accepted; level_up in the stored rollup: $((now_count - before)) new"
   awk -v a="$accepted" -v s="$start" -v w="$wrk_end" -v d="$done_at" 'BEGIN {
     printf "accepted over HTTP: %.0f events/s (%.1f s of load)\n", a / (w - s), w - s;
     printf "end to end, first request to last event in the stored rollups: %.0f events/s (%.1f s; rollups %.1f s behind the last request)\n", a / (d - s), d - s, d - w }'
-  [ "$bus" = kafka ] && echo "event topic gamebackend-events: $(partitions gamebackend-events) partitions (auto-created by the first produce)"
+  [ "$bus" = kafka ] && echo "event topic gamebackend-events: $(partitions gamebackend-events) partitions"
   print_memory
 else
   post_events "${backlog_seconds}s"
@@ -143,7 +158,9 @@ else
   sleep 1
   early=$(rolled_up)
   [ "$early" -eq 0 ] || { echo "the publishing host rolled up $early events: its consumer was not off" >&2; exit 1; }
-  echo "==> backlog: $backlog events on the topic (gamebackend-events, $(partitions gamebackend-events) partitions), no consumer has read them"
+  lost=$(deleted gamebackend-events)
+  [ "$lost" -eq 0 ] || { echo "the broker deleted the oldest $lost records of the backlog (about 300,000 events fit in a partition): raise PARTITIONS" >&2; exit 1; }
+  echo "==> backlog: $backlog events on the topic (gamebackend-events, $(partitions gamebackend-events) partitions, none deleted), no consumer has read them"
   print_memory
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
 
