@@ -78,7 +78,7 @@ if [ "$bus" = kafka ]; then
     --GameBackend:Kafka:Settings:session.timeout.ms=6000 --GameBackend:Kafka:Settings:heartbeat.interval.ms=500)
 
   partitions() { kcat -b "$bootstrap" -L -t "$1" 2>/dev/null | sed -nE 's/.* with ([0-9]+) partitions.*/\1/p'; }
-  # Records the mock deleted from the start of topic $1's partitions (it keeps about 5 MB of batches per partition).
+  # Records the mock deleted from the start of topic $1's partitions (it keeps a bounded log per partition).
   deleted() {
     local p first total=0
     for p in $(seq 0 $(( $(partitions "$1") - 1 ))); do
