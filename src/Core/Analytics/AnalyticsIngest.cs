@@ -10,12 +10,14 @@ namespace GameBackend.Core.Analytics;
 /// archives the new events (when an <see cref="IEventArchive"/> is given) and folds them into each title's day rollups.
 /// </summary>
 /// <remarks>
-/// <para><b>Exactly once per log position.</b> Per title and per log partition one transaction writes the rollup items
-/// together with a checkpoint item <c>checkpoint/{topic}/{partition}</c> holding the highest offset applied. A record at
-/// or below the checkpoint is skipped, so a batch delivered again (whole, in part, or cut at other boundaries) changes
-/// nothing. Records of one title and partition are applied in offset order; a transaction that would exceed
-/// <see cref="Transaction.MaxOperations"/> items or <see cref="MaxTransactionBytes"/> is split into consecutive runs of
-/// records, each committed with its own last offset, so a crash between runs loses and repeats nothing.</para>
+/// <para><b>Exactly once per log position.</b> Per title, one transaction writes the rollup items together with a
+/// checkpoint item <c>checkpoint/{topic}/{partition}</c> for every log partition of the batch, holding the highest offset
+/// applied. A record at or below its partition's checkpoint is skipped, so a batch delivered again (whole, in part, or cut
+/// at other boundaries) changes nothing. One transaction per title rather than per title and partition: the day items
+/// (tens of KB with their sketches) are read, folded and written once per batch, whatever the number of partitions. A
+/// transaction that would exceed <see cref="Transaction.MaxOperations"/> items or <see cref="MaxTransactionBytes"/> is
+/// split, by partitions first and then a partition's records into consecutive runs in offset order, each committed with
+/// its own checkpoints, so a crash between them loses and repeats nothing.</para>
 /// <para><b>Duplicates by id.</b> Within a batch, an event id seen before is exact duplicate. Across batches a bounded
 /// window of the ids this instance applied last (<see cref="RecentEventIds"/>) catches clients' retries of an HTTP ingest,
 /// which reach the log again at new offsets but, keyed by the player, in the same partition. The window is per process:
@@ -72,10 +74,11 @@ public sealed class AnalyticsIngest : IEventRecordHandler
         ArgumentNullException.ThrowIfNull(records);
         int malformed = 0, duplicates = 0, applied = 0;
 
-        // One log partition at a time: offsets only compare within one.
+        // Per title, the fresh events of each log partition (offsets only compare within one partition).
+        var byTitle = new Dictionary<string, List<PartitionRun>>(StringComparer.Ordinal);
         foreach (var group in records.GroupBy(r => (r.Topic, r.Partition)))
         {
-            var byTitle = new Dictionary<string, List<PendingEvent>>(StringComparer.Ordinal);
+            var candidatesByTitle = new Dictionary<string, List<PendingEvent>>(StringComparer.Ordinal);
             foreach (var record in group.OrderBy(r => r.Offset))
             {
                 var e = EventWire.TryDecode(record.Value.Span);
@@ -85,16 +88,16 @@ public sealed class AnalyticsIngest : IEventRecordHandler
                     continue;
                 }
 
-                if (!byTitle.TryGetValue(e.TitleId, out var list))
+                if (!candidatesByTitle.TryGetValue(e.TitleId, out var list))
                 {
-                    byTitle[e.TitleId] = list = [];
+                    candidatesByTitle[e.TitleId] = list = [];
                 }
 
                 list.Add(new PendingEvent(record.Offset, e, RecentEventIds.KeyOf(e.TitleId, e.Id)));
             }
 
-            var work = new List<(string TitleId, List<PendingEvent> Events, long LastOffset)>(byTitle.Count);
-            foreach (var (titleId, candidates) in byTitle)
+            var runs = new List<PartitionRun>(candidatesByTitle.Count);
+            foreach (var (titleId, candidates) in candidatesByTitle)
             {
                 var checkpoint = await ReadCheckpointAsync(titleId, group.Key.Topic, group.Key.Partition, cancellationToken);
                 var seen = new HashSet<UInt128>();
@@ -116,55 +119,85 @@ public sealed class AnalyticsIngest : IEventRecordHandler
                 // The checkpoint moves past duplicates too, so a restarted process (with no id window) skips them as well.
                 if (candidates[^1].Offset > checkpoint.Offset)
                 {
-                    work.Add((titleId, fresh, candidates[^1].Offset));
+                    runs.Add(new PartitionRun(titleId, group.Key.Topic, group.Key.Partition, fresh, candidates[^1].Offset));
                 }
             }
 
-            if (work.Count == 0)
+            if (runs.Count == 0)
             {
                 continue;
             }
 
-            if (_archive is not null && work.Any(w => w.Events.Count > 0))
+            if (_archive is not null && runs.Any(r => r.Events.Count > 0))
             {
-                var events = work.SelectMany(w => w.Events).OrderBy(p => p.Offset).Select(p => p.Event).ToList();
+                var events = runs.SelectMany(r => r.Events).OrderBy(p => p.Offset).Select(p => p.Event).ToList();
                 var batchId = string.Create(CultureInfo.InvariantCulture, $"{group.Key.Topic}-{group.Key.Partition}-{group.Min(r => r.Offset)}-{group.Max(r => r.Offset)}");
                 await _archive.ArchiveAsync(batchId, events, cancellationToken);
             }
 
-            foreach (var (titleId, events, lastOffset) in work)
+            foreach (var run in runs)
             {
-                var (titleApplied, titleDuplicates) = await CommitAsync(titleId, group.Key.Topic, group.Key.Partition, events, lastOffset, cancellationToken);
-                applied += titleApplied;
-                duplicates += titleDuplicates;
+                if (!byTitle.TryGetValue(run.TitleId, out var titleRuns))
+                {
+                    byTitle[run.TitleId] = titleRuns = [];
+                }
+
+                titleRuns.Add(run);
             }
+        }
+
+        // One transaction per title for all its partitions: the day items are read, folded and written once per batch,
+        // not once per partition, with every partition's checkpoint beside them.
+        foreach (var (titleId, runs) in byTitle)
+        {
+            var (titleApplied, titleDuplicates) = await CommitAsync(titleId, runs, cancellationToken);
+            applied += titleApplied;
+            duplicates += titleDuplicates;
         }
 
         return new IngestBatchReport(records.Count, applied, duplicates, malformed);
     }
 
-    private async Task<(int Applied, int Duplicates)> CommitAsync(
-        string titleId, string topic, int partition, List<PendingEvent> events, long lastOffset, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies the runs (one title, each run one log partition) in one transaction with a checkpoint per partition. What
+    /// does not fit one transaction is split: by partitions first, then a single partition's run into consecutive halves,
+    /// each half committed with its own last offset.
+    /// </summary>
+    private async Task<(int Applied, int Duplicates)> CommitAsync(string titleId, List<PartitionRun> runs, CancellationToken cancellationToken)
     {
+        var total = runs.Sum(r => r.Events.Count);
         for (var attempt = 1; ; attempt++)
         {
-            var checkpoint = await ReadCheckpointAsync(titleId, topic, partition, cancellationToken);
-
-            // Another consumer of this partition (a zombie after a rebalance) may have moved the checkpoint meanwhile.
-            var todo = events.Count == 0 || checkpoint.Offset < events[0].Offset ? events : events.Where(e => e.Offset > checkpoint.Offset).ToList();
-            if (lastOffset <= checkpoint.Offset)
+            // Another consumer of a partition (a zombie after a rebalance) may have moved its checkpoint meanwhile.
+            var checkpoints = await Task.WhenAll(runs.Select(r => ReadCheckpointAsync(titleId, r.Topic, r.Partition, cancellationToken)));
+            var todo = new List<(PartitionRun Run, List<PendingEvent> Events, Checkpoint Checkpoint)>(runs.Count);
+            for (var i = 0; i < runs.Count; i++)
             {
-                return (0, events.Count);
+                var (run, checkpoint) = (runs[i], checkpoints[i]);
+                if (run.LastOffset > checkpoint.Offset)
+                {
+                    var events = run.Events.Count == 0 || checkpoint.Offset < run.Events[0].Offset
+                        ? run.Events
+                        : run.Events.Where(e => e.Offset > checkpoint.Offset).ToList();
+                    todo.Add((run, events, checkpoint));
+                }
+            }
+
+            var todoCount = todo.Sum(t => t.Events.Count);
+            if (todo.Count == 0)
+            {
+                return (0, total);
             }
 
             var now = _time.GetUtcNow();
-            var rollups = await LoadRollupsAsync(titleId, todo, now, cancellationToken);
-            foreach (var pending in todo)
+            var all = todo.SelectMany(t => t.Events).ToList();
+            var rollups = await LoadRollupsAsync(titleId, all, now, cancellationToken);
+            foreach (var pending in all)
             {
                 Apply(rollups, pending.Event, now);
             }
 
-            var operations = new List<TransactionOperation>(rollups.Count + 1);
+            var operations = new List<TransactionOperation>(rollups.Count + todo.Count);
             long bytes = 0;
             foreach (var rollup in rollups.Values)
             {
@@ -176,28 +209,44 @@ public sealed class AnalyticsIngest : IEventRecordHandler
                     : new TransactionOperation.Replace(item, rollup.Version));
             }
 
-            var checkpointItem = new NewItem(
-                checkpoint.Key,
-                JsonSerializer.SerializeToUtf8Bytes(new CheckpointDocument { Offset = lastOffset }, AnalyticsJsonContext.Default.CheckpointDocument),
-                now + CheckpointLifetime);
-            operations.Add(checkpoint.Version is null
-                ? new TransactionOperation.Create(checkpointItem)
-                : new TransactionOperation.Replace(checkpointItem, checkpoint.Version));
-
-            if ((operations.Count > Transaction.MaxOperations || bytes > TransactionByteBudget) && todo.Count > 1)
+            foreach (var (run, _, checkpoint) in todo)
             {
-                // Too much for one transaction: two consecutive runs, each with its own checkpoint.
-                var half = todo.Count / 2;
-                var first = await CommitAsync(titleId, topic, partition, todo[..half], todo[half - 1].Offset, cancellationToken);
-                var second = await CommitAsync(titleId, topic, partition, todo[half..], lastOffset, cancellationToken);
-                return (first.Applied + second.Applied, events.Count - todo.Count + first.Duplicates + second.Duplicates);
+                var checkpointItem = new NewItem(
+                    checkpoint.Key,
+                    JsonSerializer.SerializeToUtf8Bytes(new CheckpointDocument { Offset = run.LastOffset }, AnalyticsJsonContext.Default.CheckpointDocument),
+                    now + CheckpointLifetime);
+                operations.Add(checkpoint.Version is null
+                    ? new TransactionOperation.Create(checkpointItem)
+                    : new TransactionOperation.Replace(checkpointItem, checkpoint.Version));
+            }
+
+            if (operations.Count > Transaction.MaxOperations || bytes > TransactionByteBudget)
+            {
+                if (todo.Count > 1)
+                {
+                    // Too much for one transaction: the partitions in two groups, each group its own transaction.
+                    var half = todo.Count / 2;
+                    var first = await CommitAsync(titleId, todo[..half].Select(t => t.Run with { Events = t.Events }).ToList(), cancellationToken);
+                    var second = await CommitAsync(titleId, todo[half..].Select(t => t.Run with { Events = t.Events }).ToList(), cancellationToken);
+                    return (first.Applied + second.Applied, total - todoCount + first.Duplicates + second.Duplicates);
+                }
+
+                var (only, events, _) = todo[0];
+                if (events.Count > 1)
+                {
+                    // One partition: two consecutive runs of its records, each with its own checkpoint.
+                    var split = events.Count / 2;
+                    var first = await CommitAsync(titleId, [only with { Events = events[..split], LastOffset = events[split - 1].Offset }], cancellationToken);
+                    var second = await CommitAsync(titleId, [only with { Events = events[split..] }], cancellationToken);
+                    return (first.Applied + second.Applied, total - todoCount + first.Duplicates + second.Duplicates);
+                }
             }
 
             var result = await _store.TransactAsync(new Transaction(operations), cancellationToken);
             if (result.Committed)
             {
-                _recent.AddRange(todo.Select(e => e.Key));
-                return (todo.Count, events.Count - todo.Count);
+                _recent.AddRange(all.Select(e => e.Key));
+                return (todoCount, total - todoCount);
             }
 
             if (attempt >= MaxAttempts)
@@ -206,7 +255,7 @@ public sealed class AnalyticsIngest : IEventRecordHandler
                     $"The analytics rollups of title {titleId} kept changing under {MaxAttempts} attempts (operation {result.FailedIndex}: {result.FailedOutcome}); the batch was not applied.");
             }
 
-            // Lost a race with another partition's consumer on the same day: a random pause that grows with each loss
+            // Lost a race with another consumer on the same day: a random pause that grows with each loss
             // (full jitter, so the racers fall out of step), then read again. Real time: it paces retries, it is not business time.
             var ceiling = Math.Min(MaxRetryDelayMilliseconds, 5 << Math.Min(attempt, 10));
             await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, ceiling + 1)), cancellationToken);
@@ -312,6 +361,9 @@ public sealed class AnalyticsIngest : IEventRecordHandler
     }
 
     private readonly record struct PendingEvent(long Offset, BackendEvent Event, UInt128 Key);
+
+    /// <summary>One title's fresh events from one log partition, and the offset its checkpoint moves to once they are stored.</summary>
+    private sealed record PartitionRun(string TitleId, string Topic, int Partition, List<PendingEvent> Events, long LastOffset);
 
     private readonly record struct Checkpoint(ItemKey Key, long Offset, string? Version);
 }

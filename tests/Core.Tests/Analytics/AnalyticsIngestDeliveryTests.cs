@@ -202,6 +202,60 @@ public sealed class AnalyticsIngestDeliveryTests
         Assert.Equal(new IngestBatchReport(120, 0, 120, 0), await new AnalyticsIngest(split.Store, split.Time).HandleAsync(records));
     }
 
+    /// <summary>A stream's events dealt over <paramref name="partitions"/> log partitions, each partition's offsets from 0.</summary>
+    private static List<EventRecord> Spread(IReadOnlyList<BackendEvent> events, int partitions, string topic = "events") =>
+        events.Select((e, i) => (Event: e, Partition: i % partitions, Offset: i / partitions))
+            .Select(x => new EventRecord(topic, x.Partition, x.Offset, EventWire.Key(x.Event), EventWire.Encode(x.Event)))
+            .ToList();
+
+    [Fact]
+    public async Task A_batch_over_many_partitions_is_one_transaction_per_title_and_counts_as_one_partition_would()
+    {
+        await using var reference = new AnalyticsTestBed();
+        await using var bed = new AnalyticsTestBed();
+        var counting = new InterferingStore(bed.Store, bed.Time);
+        var ingest = new AnalyticsIngest(counting, bed.Time);
+        var t = Stream("t", 70);
+        var u = Stream("u", 30, "u");
+        await reference.Ingest.HandleAsync(Records(t));
+        await reference.Ingest.HandleAsync(Records(u, topic: "other"));
+
+        var records = Spread(t, 7).Concat(Spread(u, 3)).ToList();
+        Assert.Equal(new IngestBatchReport(100, 100, 0, 0), await ingest.HandleAsync(records));
+
+        Assert.Equal(2, counting.Transactions);
+        foreach (var title in new[] { "t", "u" })
+        {
+            Assert.Equal(await reference.DescribeAsync(title, Today.AddDays(-1), Today), await bed.DescribeAsync(title, Today.AddDays(-1), Today));
+        }
+
+        // Every partition's checkpoint was written: a fresh process (no id window) finds every record applied.
+        Assert.Equal(new IngestBatchReport(100, 0, 100, 0), await new AnalyticsIngest(bed.Store, bed.Time).HandleAsync(records));
+    }
+
+    [Fact]
+    public async Task More_partitions_than_one_transaction_holds_are_split_by_partition_and_each_counts_once()
+    {
+        await using var reference = new AnalyticsTestBed();
+        await using var bed = new AnalyticsTestBed();
+        var counting = new InterferingStore(bed.Store, bed.Time);
+        var ingest = new AnalyticsIngest(counting, bed.Time);
+        var events = Stream("t", 3 * Transaction.MaxOperations);
+        await reference.Ingest.HandleAsync(Records(events));
+        var records = Spread(events, Transaction.MaxOperations + 50);
+
+        // Part of the batch was applied before (a consumer that stopped after some partitions' transactions).
+        var earlier = records.Where(r => r.Partition < 10).ToList();
+        Assert.Equal(earlier.Count, (await new AnalyticsIngest(bed.Store, bed.Time).HandleAsync(earlier)).Applied);
+
+        var report = await ingest.HandleAsync(records);
+
+        Assert.Equal(new IngestBatchReport(records.Count, records.Count - earlier.Count, earlier.Count, 0), report);
+        Assert.True(counting.Transactions > 1, $"{counting.Transactions} transactions");
+        Assert.Equal(await reference.DescribeAsync("t", Today.AddDays(-1), Today), await bed.DescribeAsync("t", Today.AddDays(-1), Today));
+        Assert.Equal(new IngestBatchReport(records.Count, 0, records.Count, 0), await new AnalyticsIngest(bed.Store, bed.Time).HandleAsync(records));
+    }
+
     [Fact]
     public async Task A_batch_whose_effects_were_not_stored_throws_and_its_redelivery_counts_once()
     {
