@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end analytics ingest (issue 6) on Hosts.Local published in Release. wrk posts batches of telemetry events
-# (bench/http/analytics-events.lua) as 100 players; the script polls the query API until the day's stored rollup has
+# (bench/http/analytics-events.lua) as 100 players (PLAYERS); the script polls the query API until the day's stored rollup has
 # counted every event the API accepted. The minimal ASP.NET Core app is measured in the same run as the yardstick.
 #
 # Modes (environment):
@@ -21,6 +21,11 @@
 #                            process start, and from /healthz answering), and the drain rate. PARTITIONS defaults to 48
 #                            here: the mock keeps only about 300,000 of these events per partition and deletes older
 #                            ones, so the script stops if the backlog lost any record (raise PARTITIONS then).
+#                            BACKLOG_RATE (events/s) paces wrk (bench/http/analytics-events-paced.lua) so the backlog is
+#                            one minute of traffic at that rate rather than at the HTTP maximum, which with no consumer
+#                            running is about 4x what the machine rolls up and more than the mock broker keeps.
+#   PLAYERS                  players the events are spread over (default 100): the record key is the player, so with
+#                            many partitions few players leave partitions uneven and the busiest ones overflow the mock.
 #
 # kcat (Debian package, installed if missing) is used as a client only, to read the topics' partitions and offsets.
 # Usage: [BUS=inprocess|kafka] [MODE=catchup] bench/http/analytics.sh [duration=15s] [connections=16] [events per request=100]
@@ -42,7 +47,7 @@ kafka_events=${KAFKA_EVENTS:-1000000}
 backlog_seconds=${BACKLOG_SECONDS:-60}
 port=18092
 ref_port=18093
-players=100
+players=${PLAYERS:-100}
 # shellcheck source=bench/http/common.sh
 source bench/http/common.sh
 echo "mode: $mode; bus: $bus"
@@ -131,7 +136,14 @@ wait_rolled_up() {
 post_events() {
   echo "--- POST /v1/analytics/events, $batch events per request, $players players, -c$connections -d$1"
   start=$(date +%s.%N)
-  GB_TOKENS="$tokens" GB_BATCH="$batch" wrk -t2 -c"$connections" -d"$1" --latency -s bench/http/analytics-events.lua "$base" | tee "$data/wrk.txt"
+  local script=bench/http/analytics-events.lua delay_ms=0
+  if [ -n "${2:-}" ]; then
+    # Paced: each connection pauses so that all of them together post about $2 events/s (latency ignored, so a little less).
+    script=bench/http/analytics-events-paced.lua
+    delay_ms=$(( connections * batch * 1000 / $2 ))
+    echo "    paced: ${delay_ms} ms between a connection's requests, for about $2 events/s"
+  fi
+  GB_TOKENS="$tokens" GB_BATCH="$batch" GB_DELAY_MS="$delay_ms" wrk -t2 -c"$connections" -d"$1" --latency -s "$script" "$base" | tee "$data/wrk.txt"
   wrk_end=$(date +%s.%N)
   requests=$(sed -nE 's/^\s*([0-9]+) requests in .*/\1/p' "$data/wrk.txt")
   non2xx=$(sed -nE 's/^\s*Non-2xx or 3xx responses: ([0-9]+).*/\1/p' "$data/wrk.txt"); non2xx=${non2xx:-0}
@@ -153,7 +165,7 @@ if [ "$mode" = throughput ]; then
   [ "$bus" = kafka ] && echo "event topic gamebackend-events: $(partitions gamebackend-events) partitions"
   print_memory
 else
-  post_events "${backlog_seconds}s"
+  post_events "${backlog_seconds}s" "${BACKLOG_RATE:-}"
   backlog=$accepted
   sleep 1
   early=$(rolled_up)
