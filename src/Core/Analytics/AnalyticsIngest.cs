@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.IO.Hashing;
+using System.Text;
 using System.Text.Json;
 using GameBackend.Core.Events;
 using GameBackend.Core.Storage;
@@ -76,6 +78,7 @@ public sealed class AnalyticsIngest : IEventRecordHandler
 
         // Per title, the fresh events of each log partition (offsets only compare within one partition).
         var byTitle = new Dictionary<string, List<PartitionRun>>(StringComparer.Ordinal);
+        var ranges = new List<(string Topic, int Partition, long First, long Last)>();
         foreach (var group in records.GroupBy(r => (r.Topic, r.Partition)))
         {
             var candidatesByTitle = new Dictionary<string, List<PendingEvent>>(StringComparer.Ordinal);
@@ -128,13 +131,7 @@ public sealed class AnalyticsIngest : IEventRecordHandler
                 continue;
             }
 
-            if (_archive is not null && runs.Any(r => r.Events.Count > 0))
-            {
-                var events = runs.SelectMany(r => r.Events).OrderBy(p => p.Offset).Select(p => p.Event).ToList();
-                var batchId = string.Create(CultureInfo.InvariantCulture, $"{group.Key.Topic}-{group.Key.Partition}-{group.Min(r => r.Offset)}-{group.Max(r => r.Offset)}");
-                await _archive.ArchiveAsync(batchId, events, cancellationToken);
-            }
-
+            ranges.Add((group.Key.Topic, group.Key.Partition, group.Min(r => r.Offset), group.Max(r => r.Offset)));
             foreach (var run in runs)
             {
                 if (!byTitle.TryGetValue(run.TitleId, out var titleRuns))
@@ -144,6 +141,18 @@ public sealed class AnalyticsIngest : IEventRecordHandler
 
                 titleRuns.Add(run);
             }
+        }
+
+        // The new events of the whole batch, archived once (one object per title and hour, not one per partition too)
+        // before any rollup commits.
+        if (_archive is not null && byTitle.Values.Any(runs => runs.Any(r => r.Events.Count > 0)))
+        {
+            var events = byTitle.Values.SelectMany(runs => runs)
+                .SelectMany(r => r.Events.Select(p => (r.Topic, r.Partition, p.Offset, p.Event)))
+                .OrderBy(x => x.Topic, StringComparer.Ordinal).ThenBy(x => x.Partition).ThenBy(x => x.Offset)
+                .Select(x => x.Event)
+                .ToList();
+            await _archive.ArchiveAsync(BatchId(ranges), events, cancellationToken);
         }
 
         // One transaction per title for all its partitions: the day items are read, folded and written once per batch,
@@ -156,6 +165,25 @@ public sealed class AnalyticsIngest : IEventRecordHandler
         }
 
         return new IngestBatchReport(records.Count, applied, duplicates, malformed);
+    }
+
+    /// <summary>
+    /// The archive's name for a batch, the same whenever the same records are delivered again: <c>{topic}-{partition}-
+    /// {first offset}-{last offset}</c> for a batch of one log partition, else <c>{first topic}-{n}p-{hash}</c> with a
+    /// 64-bit hash (XxHash64) of every partition's topic, number and offset range, in order.
+    /// </summary>
+    internal static string BatchId(List<(string Topic, int Partition, long First, long Last)> ranges)
+    {
+        if (ranges.Count == 1)
+        {
+            var (topic, partition, first, last) = ranges[0];
+            return string.Create(CultureInfo.InvariantCulture, $"{topic}-{partition}-{first}-{last}");
+        }
+
+        var ordered = ranges.OrderBy(r => r.Topic, StringComparer.Ordinal).ThenBy(r => r.Partition).ToList();
+        var text = string.Join('\n', ordered.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Topic}\t{r.Partition}\t{r.First}\t{r.Last}")));
+        var hash = XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(text));
+        return string.Create(CultureInfo.InvariantCulture, $"{ordered[0].Topic}-{ordered.Count}p-{hash:x16}");
     }
 
     /// <summary>

@@ -310,6 +310,40 @@ public sealed class AnalyticsIngestDeliveryTests
     }
 
     [Fact]
+    public async Task A_batch_over_several_partitions_is_archived_once_under_an_id_its_redelivery_repeats()
+    {
+        var archive = new RecordingArchive();
+        await using var bed = new AnalyticsTestBed(archive);
+        archive.Store = bed.Store;
+        var records = Spread(Stream("t", 30), 3);
+
+        await bed.Ingest.HandleAsync(records);
+        await bed.Ingest.HandleAsync(records);
+
+        // Once: the redelivery found every record applied and archived nothing.
+        var batch = Assert.Single(archive.Batches);
+        Assert.Equal(30, batch.Events.Count);
+        Assert.Equal(Stream("t", 30).Select(e => e.Id).Order(StringComparer.Ordinal), batch.Events.Select(e => e.Id).Order(StringComparer.Ordinal));
+        Assert.StartsWith("events-3p-", batch.Id, StringComparison.Ordinal);
+
+        // The id depends on the partitions' ranges, not on their order; other ranges make another id.
+        var shuffled = records.AsEnumerable().Reverse().ToList();
+        var id = AnalyticsIngest.BatchId([("events", 0, 0, 9), ("events", 1, 0, 9), ("events", 2, 0, 9)]);
+        Assert.Equal(batch.Id, id);
+        Assert.Equal(id, AnalyticsIngest.BatchId([("events", 2, 0, 9), ("events", 0, 0, 9), ("events", 1, 0, 9)]));
+        Assert.NotEqual(id, AnalyticsIngest.BatchId([("events", 0, 0, 9), ("events", 1, 0, 9), ("events", 2, 0, 8)]));
+        Assert.Equal("events-3-10-13", AnalyticsIngest.BatchId([("events", 3, 10, 13)]));
+
+        // The same records in another order, applied by a process that never saw them (its rollups were lost, say), are
+        // archived under the same id, so that archive object is replaced, not doubled.
+        var again = new RecordingArchive();
+        await using var fresh = new AnalyticsTestBed(again);
+        again.Store = fresh.Store;
+        await fresh.Ingest.HandleAsync(shuffled);
+        Assert.Equal(batch.Id, Assert.Single(again.Batches).Id);
+    }
+
+    [Fact]
     public async Task A_failed_archive_fails_the_batch_and_stores_no_rollup()
     {
         var archive = new RecordingArchive { Fail = true };
