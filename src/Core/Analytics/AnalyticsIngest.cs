@@ -99,7 +99,7 @@ public sealed class AnalyticsIngest : IEventRecordHandler
                 list.Add(new PendingEvent(record.Offset, e, RecentEventIds.KeyOf(e.TitleId, e.Id)));
             }
 
-            var runs = new List<PartitionRun>(candidatesByTitle.Count);
+            var partitionHasRuns = false;
             foreach (var (titleId, candidates) in candidatesByTitle)
             {
                 var checkpoint = await ReadCheckpointAsync(titleId, group.Key.Topic, group.Key.Partition, cancellationToken);
@@ -122,24 +122,19 @@ public sealed class AnalyticsIngest : IEventRecordHandler
                 // The checkpoint moves past duplicates too, so a restarted process (with no id window) skips them as well.
                 if (candidates[^1].Offset > checkpoint.Offset)
                 {
-                    runs.Add(new PartitionRun(titleId, group.Key.Topic, group.Key.Partition, fresh, candidates[^1].Offset));
+                    if (!byTitle.TryGetValue(titleId, out var titleRuns))
+                    {
+                        byTitle[titleId] = titleRuns = [];
+                    }
+
+                    titleRuns.Add(new PartitionRun(group.Key.Topic, group.Key.Partition, fresh, candidates[^1].Offset, checkpoint));
+                    partitionHasRuns = true;
                 }
             }
 
-            if (runs.Count == 0)
+            if (partitionHasRuns)
             {
-                continue;
-            }
-
-            ranges.Add((group.Key.Topic, group.Key.Partition, group.Min(r => r.Offset), group.Max(r => r.Offset)));
-            foreach (var run in runs)
-            {
-                if (!byTitle.TryGetValue(run.TitleId, out var titleRuns))
-                {
-                    byTitle[run.TitleId] = titleRuns = [];
-                }
-
-                titleRuns.Add(run);
+                ranges.Add((group.Key.Topic, group.Key.Partition, group.Min(r => r.Offset), group.Max(r => r.Offset)));
             }
         }
 
@@ -196,8 +191,11 @@ public sealed class AnalyticsIngest : IEventRecordHandler
         var total = runs.Sum(r => r.Events.Count);
         for (var attempt = 1; ; attempt++)
         {
-            // Another consumer of a partition (a zombie after a rebalance) may have moved its checkpoint meanwhile.
-            var checkpoints = await Task.WhenAll(runs.Select(r => ReadCheckpointAsync(titleId, r.Topic, r.Partition, cancellationToken)));
+            // The first attempt uses the checkpoints the batch was filtered with; after a lost race they are read again, as
+            // another consumer of a partition (a zombie after a rebalance) may have moved one meanwhile.
+            var checkpoints = attempt == 1 && runs.All(r => r.ReadCheckpoint is not null)
+                ? runs.Select(r => r.ReadCheckpoint!.Value).ToArray()
+                : await Task.WhenAll(runs.Select(r => ReadCheckpointAsync(titleId, r.Topic, r.Partition, cancellationToken)));
             var todo = new List<(PartitionRun Run, List<PendingEvent> Events, Checkpoint Checkpoint)>(runs.Count);
             for (var i = 0; i < runs.Count; i++)
             {
@@ -254,18 +252,18 @@ public sealed class AnalyticsIngest : IEventRecordHandler
                 {
                     // Too much for one transaction: the partitions in two groups, each group its own transaction.
                     var half = todo.Count / 2;
-                    var first = await CommitAsync(titleId, todo[..half].Select(t => t.Run with { Events = t.Events }).ToList(), cancellationToken);
-                    var second = await CommitAsync(titleId, todo[half..].Select(t => t.Run with { Events = t.Events }).ToList(), cancellationToken);
+                    var first = await CommitAsync(titleId, todo[..half].Select(t => t.Run with { Events = t.Events, ReadCheckpoint = t.Checkpoint }).ToList(), cancellationToken);
+                    var second = await CommitAsync(titleId, todo[half..].Select(t => t.Run with { Events = t.Events, ReadCheckpoint = t.Checkpoint }).ToList(), cancellationToken);
                     return (first.Applied + second.Applied, total - todoCount + first.Duplicates + second.Duplicates);
                 }
 
-                var (only, events, _) = todo[0];
+                var (only, events, read) = todo[0];
                 if (events.Count > 1)
                 {
                     // One partition: two consecutive runs of its records, each with its own checkpoint.
                     var split = events.Count / 2;
-                    var first = await CommitAsync(titleId, [only with { Events = events[..split], LastOffset = events[split - 1].Offset }], cancellationToken);
-                    var second = await CommitAsync(titleId, [only with { Events = events[split..] }], cancellationToken);
+                    var first = await CommitAsync(titleId, [only with { Events = events[..split], LastOffset = events[split - 1].Offset, ReadCheckpoint = read }], cancellationToken);
+                    var second = await CommitAsync(titleId, [only with { Events = events[split..], ReadCheckpoint = null }], cancellationToken);
                     return (first.Applied + second.Applied, total - todoCount + first.Duplicates + second.Duplicates);
                 }
             }
@@ -390,8 +388,11 @@ public sealed class AnalyticsIngest : IEventRecordHandler
 
     private readonly record struct PendingEvent(long Offset, BackendEvent Event, UInt128 Key);
 
-    /// <summary>One title's fresh events from one log partition, and the offset its checkpoint moves to once they are stored.</summary>
-    private sealed record PartitionRun(string TitleId, string Topic, int Partition, List<PendingEvent> Events, long LastOffset);
+    /// <summary>
+    /// One title's fresh events from one log partition, the offset its checkpoint moves to once they are stored, and the
+    /// checkpoint as last read (null: read it again before committing).
+    /// </summary>
+    private sealed record PartitionRun(string Topic, int Partition, List<PendingEvent> Events, long LastOffset, Checkpoint? ReadCheckpoint);
 
     private readonly record struct Checkpoint(ItemKey Key, long Offset, string? Version);
 }
