@@ -1,35 +1,18 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
+using GameBackend.Archive.Parquet;
+using GameBackend.Bench.Analytics;
 using GameBackend.Core.Analytics;
 using GameBackend.Core.Events;
 using GameBackend.Stores.Sqlite;
 
 // The ingest handler alone: a stream of telemetry-like events (100,000 players over 40 cohort days, sessions, matches,
 // relay heartbeats, 30 event names) pre-encoded as records, handed to AnalyticsIngest over a SQLite store in batches,
-// one log partition, one title. The reference is decoding the same records (EventWire.TryDecode), the floor of any handler.
+// one log partition, one title, without and with the Parquet archive (Hosts.Local's, to a temporary folder). The reference is decoding the same records (EventWire.TryDecode), the floor of any handler.
 var total = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
 var batchSizes = args.Length > 1 ? args[1].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray() : [4096, 512];
-var now = new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
-var random = new Random(6);
-using var heartbeat = JsonDocument.Parse("""{"relay":"relay-1","region":"eu","sessions":40,"members":400}""");
-using var ended = JsonDocument.Parse("""{"relay":"relay-1","region":"eu","members":0,"durationSeconds":612.5}""");
-using var custom = JsonDocument.Parse("""{"level":12,"mode":"ranked","map":"harbor"}""");
-var records = new List<EventRecord>(total);
-for (var i = 0; i < total; i++)
-{
-    var player = random.Next(100_000);
-    var at = now.AddSeconds(-random.Next(6 * 3600));
-    var since = now.AddDays(-(player % 40));
-    var e = (i % 50) switch
-    {
-        0 => new BackendEvent("title", "e" + i, BackendEventNames.RelayHeartbeat, at, null, null, heartbeat.RootElement),
-        1 => new BackendEvent("title", "e" + i, BackendEventNames.MatchFormed, at),
-        2 => new BackendEvent("title", "e" + i, "session_ended", at, null, "s" + i, ended.RootElement),
-        _ => new BackendEvent("title", "e" + i, "event_" + (i % 30), at, "player-" + player, null, custom.RootElement, since),
-    };
-    records.Add(new EventRecord("events", 0, i, EventWire.Key(e), EventWire.Encode(e)));
-}
+var now = TelemetryStream.Now;
+var records = TelemetryStream.Events(total).Select((e, i) => new EventRecord("events", 0, i, EventWire.Key(e), EventWire.Encode(e))).ToList();
 
 Console.WriteLine($"{total:N0} events, {records.Sum(r => r.Value.Length) / (double)total:F0} bytes each on average; {Environment.ProcessorCount} cores");
 
@@ -54,7 +37,7 @@ for (var pass = 0; pass < 2; pass++)
     }
 }
 
-foreach (var batchSize in batchSizes)
+foreach (var (batchSize, archived) in batchSizes.SelectMany(b => new[] { (b, false), (b, true) }))
 {
     for (var pass = 0; pass < 2; pass++)
     {
@@ -62,7 +45,8 @@ foreach (var batchSize in batchSizes)
         try
         {
             await using var store = new SqliteDocumentStore(new SqliteDocumentStoreOptions(Path.Combine(folder, "store.db")), new FixedTime(now));
-            var ingest = new AnalyticsIngest(store, new FixedTime(now));
+            var archive = archived ? new ParquetEventArchive(new FolderObjectStore(Path.Combine(folder, "archive"))) : null;
+            var ingest = new AnalyticsIngest(store, new FixedTime(now), archive);
             var cost = Cost.Start(process);
             var stopwatch = Stopwatch.StartNew();
             long applied = 0;
@@ -77,7 +61,7 @@ foreach (var batchSize in batchSizes)
             var item = await store.GetAsync(new("title", AnalyticsKeys.Partition, AnalyticsKeys.Day(DateOnly.FromDateTime(now.UtcDateTime))));
             if (pass == 1)
             {
-                Console.WriteLine($"handler, batches of {batchSize,5}: {applied / stopwatch.Elapsed.TotalSeconds,12:N0} events/s ({batches:N0} batches, {stopwatch.Elapsed.TotalSeconds:F1} s; today's item {item!.Body.Length:N0} bytes; {cost.PerEvent(process, applied)})");
+                Console.WriteLine($"handler{(archived ? " + archive" : "")}, batches of {batchSize,5}: {applied / stopwatch.Elapsed.TotalSeconds,12:N0} events/s ({batches:N0} batches, {stopwatch.Elapsed.TotalSeconds:F1} s; today's item {item!.Body.Length:N0} bytes; {cost.PerEvent(process, applied)})");
             }
         }
         finally
@@ -85,26 +69,4 @@ foreach (var batchSize in batchSizes)
             Directory.Delete(folder, recursive: true);
         }
     }
-}
-
-/// <summary>CPU time of the whole process and bytes allocated on every thread since <see cref="Start"/>.</summary>
-internal readonly record struct Cost(TimeSpan Cpu, long Allocated)
-{
-    public static Cost Start(Process process)
-    {
-        process.Refresh();
-        return new Cost(process.TotalProcessorTime, GC.GetTotalAllocatedBytes(precise: true));
-    }
-
-    public string PerEvent(Process process, long events)
-    {
-        var end = Start(process);
-        return string.Create(CultureInfo.InvariantCulture,
-            $"CPU {(end.Cpu - Cpu).TotalMicroseconds / events:F2} µs/event, {(double)(end.Allocated - Allocated) / events:F0} B allocated/event");
-    }
-}
-
-internal sealed class FixedTime(DateTimeOffset now) : TimeProvider
-{
-    public override DateTimeOffset GetUtcNow() => now;
 }
