@@ -57,6 +57,17 @@ public sealed class KafkaOptionsTests
         Assert.Equal(CompressionType.Lz4, producer.CompressionType);
     }
 
+    [Fact]
+    public void The_consumer_refetches_a_partition_after_milliseconds_not_a_second_unless_settings_say_otherwise()
+    {
+        // librdkafka's default of 1 s idled the consumer behind a backlog (docs/benchmarks.md, Analytics).
+        Assert.Equal(10, KafkaClientConfig.Consumer(new KafkaOptions { BootstrapServers = "k:9092" }).FetchQueueBackoffMs);
+
+        var tuned = new KafkaOptions { BootstrapServers = "k:9092" };
+        tuned.Settings["fetch.queue.backoff.ms"] = "250";
+        Assert.Equal(250, KafkaClientConfig.Consumer(tuned).FetchQueueBackoffMs);
+    }
+
     [Theory]
     [InlineData("BootstrapServers", "", "BootstrapServers")]
     [InlineData("Topic", "bad topic", "Topic")]
