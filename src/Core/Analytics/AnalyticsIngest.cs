@@ -138,27 +138,41 @@ public sealed class AnalyticsIngest : IEventRecordHandler
             }
         }
 
-        // The new events of the whole batch, archived once (one object per title and hour, not one per partition too)
-        // before any rollup commits.
-        if (_archive is not null && byTitle.Values.Any(runs => runs.Any(r => r.Events.Count > 0)))
+        // The new events of the whole batch, archived once (one object per title and hour, not one per partition too).
+        // The archive runs beside the rollups' reads and folding, on another thread, and every rollup transaction waits
+        // for it: no rollup commits before the batch is archived.
+        var archiving = Task.CompletedTask;
+        if (_archive is { } archive && byTitle.Values.Any(runs => runs.Any(r => r.Events.Count > 0)))
         {
             var events = byTitle.Values.SelectMany(runs => runs)
                 .SelectMany(r => r.Events.Select(p => (r.Topic, r.Partition, p.Offset, p.Event)))
                 .OrderBy(x => x.Topic, StringComparer.Ordinal).ThenBy(x => x.Partition).ThenBy(x => x.Offset)
                 .Select(x => x.Event)
                 .ToList();
-            await _archive.ArchiveAsync(BatchId(ranges), events, cancellationToken);
+            var batchId = BatchId(ranges);
+            archiving = Task.Run(() => archive.ArchiveAsync(batchId, events, cancellationToken), cancellationToken);
         }
 
         // One transaction per title for all its partitions: the day items are read, folded and written once per batch,
         // not once per partition, with every partition's checkpoint beside them.
-        foreach (var (titleId, runs) in byTitle)
+        try
         {
-            var (titleApplied, titleDuplicates) = await CommitAsync(titleId, runs, cancellationToken);
-            applied += titleApplied;
-            duplicates += titleDuplicates;
+            foreach (var (titleId, runs) in byTitle)
+            {
+                var (titleApplied, titleDuplicates) = await CommitAsync(titleId, runs, archiving, cancellationToken);
+                applied += titleApplied;
+                duplicates += titleDuplicates;
+            }
+        }
+        catch (Exception) when (!archiving.IsCompleted)
+        {
+            // The batch failed before its archive finished: let the archive end before the caller delivers it again.
+            await archiving.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
         }
 
+        // Also when every event was a duplicate by now (another consumer committed them first).
+        await archiving;
         return new IngestBatchReport(records.Count, applied, duplicates, malformed);
     }
 
@@ -186,7 +200,7 @@ public sealed class AnalyticsIngest : IEventRecordHandler
     /// does not fit one transaction is split: by partitions first, then a single partition's run into consecutive halves,
     /// each half committed with its own last offset.
     /// </summary>
-    private async Task<(int Applied, int Duplicates)> CommitAsync(string titleId, List<PartitionRun> runs, CancellationToken cancellationToken)
+    private async Task<(int Applied, int Duplicates)> CommitAsync(string titleId, List<PartitionRun> runs, Task archived, CancellationToken cancellationToken)
     {
         var total = runs.Sum(r => r.Events.Count);
         for (var attempt = 1; ; attempt++)
@@ -252,8 +266,8 @@ public sealed class AnalyticsIngest : IEventRecordHandler
                 {
                     // Too much for one transaction: the partitions in two groups, each group its own transaction.
                     var half = todo.Count / 2;
-                    var first = await CommitAsync(titleId, todo[..half].Select(t => t.Run with { Events = t.Events, ReadCheckpoint = t.Checkpoint }).ToList(), cancellationToken);
-                    var second = await CommitAsync(titleId, todo[half..].Select(t => t.Run with { Events = t.Events, ReadCheckpoint = t.Checkpoint }).ToList(), cancellationToken);
+                    var first = await CommitAsync(titleId, todo[..half].Select(t => t.Run with { Events = t.Events, ReadCheckpoint = t.Checkpoint }).ToList(), archived, cancellationToken);
+                    var second = await CommitAsync(titleId, todo[half..].Select(t => t.Run with { Events = t.Events, ReadCheckpoint = t.Checkpoint }).ToList(), archived, cancellationToken);
                     return (first.Applied + second.Applied, total - todoCount + first.Duplicates + second.Duplicates);
                 }
 
@@ -262,12 +276,13 @@ public sealed class AnalyticsIngest : IEventRecordHandler
                 {
                     // One partition: two consecutive runs of its records, each with its own checkpoint.
                     var split = events.Count / 2;
-                    var first = await CommitAsync(titleId, [only with { Events = events[..split], LastOffset = events[split - 1].Offset, ReadCheckpoint = read }], cancellationToken);
-                    var second = await CommitAsync(titleId, [only with { Events = events[split..], ReadCheckpoint = null }], cancellationToken);
+                    var first = await CommitAsync(titleId, [only with { Events = events[..split], LastOffset = events[split - 1].Offset, ReadCheckpoint = read }], archived, cancellationToken);
+                    var second = await CommitAsync(titleId, [only with { Events = events[split..], ReadCheckpoint = null }], archived, cancellationToken);
                     return (first.Applied + second.Applied, total - todoCount + first.Duplicates + second.Duplicates);
                 }
             }
 
+            await archived;
             var result = await _store.TransactAsync(new Transaction(operations), cancellationToken);
             if (result.Committed)
             {

@@ -354,6 +354,131 @@ public sealed class AnalyticsIngestDeliveryTests
         Assert.Equal(0, (await bed.DayAsync("t", Today)).Events);
     }
 
+    [Fact]
+    public async Task The_rollups_are_folded_while_the_archive_writes_but_commit_only_after_it_finished()
+    {
+        var archive = new GatedArchive();
+        await using var bed = new AnalyticsTestBed(archive);
+        var store = new CountingStore(bed.Store);
+        var ingest = new AnalyticsIngest(store, bed.Time, archive);
+
+        var handling = ingest.HandleAsync(Records(Stream("t", 50)));
+        await archive.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // The day items are read (the fold is under way) while the archive is still writing, yet nothing commits.
+        await WaitUntil(() => store.Reads > 0);
+        Assert.Equal(0, store.Transactions);
+        Assert.False(handling.IsCompleted);
+
+        archive.Release.SetResult();
+        Assert.Equal(50, (await handling).Applied);
+        Assert.Equal(1, store.Transactions);
+    }
+
+    [Fact]
+    public async Task An_archive_that_fails_after_the_fold_fails_the_batch_and_stores_no_rollup()
+    {
+        var archive = new GatedArchive();
+        await using var bed = new AnalyticsTestBed(archive);
+        var store = new CountingStore(bed.Store);
+        var ingest = new AnalyticsIngest(store, bed.Time, archive);
+
+        var handling = ingest.HandleAsync(Records(Stream("t", 50)));
+        await WaitUntil(() => store.Reads > 0);
+        archive.Release.SetException(new IOException("bucket gone"));
+
+        await Assert.ThrowsAsync<IOException>(() => handling);
+        Assert.Equal(0, store.Transactions);
+        Assert.Equal(0, (await bed.DayAsync("t", Today)).Events);
+    }
+
+    [Fact]
+    public async Task A_batch_whose_store_fails_during_the_archive_returns_only_after_the_archive_ended()
+    {
+        var archive = new GatedArchive();
+        await using var bed = new AnalyticsTestBed(archive);
+        var store = new CountingStore(bed.Store) { FailReads = true };
+        var ingest = new AnalyticsIngest(store, bed.Time, archive);
+
+        var handling = ingest.HandleAsync(Records(Stream("t", 50)));
+        await archive.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await WaitUntil(() => store.Reads > 0);
+
+        // The store failed, but the batch may be delivered again only once its archive write is over.
+        await Task.Delay(50);
+        Assert.False(handling.IsCompleted);
+        archive.Release.SetResult();
+        await Assert.ThrowsAsync<IOException>(() => handling);
+        Assert.Equal(0, store.Transactions);
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        for (var i = 0; i < 1000 && !condition(); i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.True(condition());
+    }
+
+    /// <summary>An archive that writes until the test releases it (or fails it).</summary>
+    private sealed class GatedArchive : IEventArchive
+    {
+        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task ArchiveAsync(string batchId, IReadOnlyList<BackendEvent> events, CancellationToken cancellationToken = default)
+        {
+            Started.TrySetResult();
+            await Release.Task;
+        }
+    }
+
+    /// <summary>The real store, counting the day-item reads and the transactions; optionally failing the reads of day items.</summary>
+    private sealed class CountingStore(IDocumentStore inner) : IDocumentStore
+    {
+        private int _reads;
+        private int _transactions;
+
+        public bool FailReads { get; init; }
+
+        public int Reads => Volatile.Read(ref _reads);
+
+        public int Transactions => Volatile.Read(ref _transactions);
+
+        public async Task<StoredItem?> GetAsync(ItemKey key, CancellationToken cancellationToken = default)
+        {
+            if (key.SortKey.StartsWith(AnalyticsKeys.DayPrefix, StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref _reads);
+                if (FailReads)
+                {
+                    throw new IOException("disk gone");
+                }
+            }
+
+            return await inner.GetAsync(key, cancellationToken);
+        }
+
+        public Task<TransactionResult> TransactAsync(Transaction transaction, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _transactions);
+            return inner.TransactAsync(transaction, cancellationToken);
+        }
+
+        public Task<WriteResult> CreateAsync(NewItem item, CancellationToken cancellationToken = default) => inner.CreateAsync(item, cancellationToken);
+
+        public Task<WriteResult> ReplaceAsync(NewItem item, string expectedVersion, CancellationToken cancellationToken = default) =>
+            inner.ReplaceAsync(item, expectedVersion, cancellationToken);
+
+        public Task<WriteResult> DeleteAsync(ItemKey key, string expectedVersion, CancellationToken cancellationToken = default) =>
+            inner.DeleteAsync(key, expectedVersion, cancellationToken);
+
+        public Task<QueryPage> QueryAsync(Query query, CancellationToken cancellationToken = default) => inner.QueryAsync(query, cancellationToken);
+    }
+
     private sealed class RecordingArchive : IEventArchive
     {
         public List<(string Id, List<BackendEvent> Events, bool RollupsExisted)> Batches { get; } = [];
