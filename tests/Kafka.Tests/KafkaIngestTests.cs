@@ -132,6 +132,37 @@ public sealed class KafkaIngestTests(MockKafkaClusterFixture fixture, ITestOutpu
     }
 
     [Fact]
+    public async Task A_rebalance_while_a_batch_is_in_the_handler_commits_it_first_and_hands_every_other_record_to_one_member()
+    {
+        var topic = TestKafka.NewTopic(_cluster, partitions: 4);
+        var options = TestKafka.Options(_cluster, topic, configure: o => o.MaxBatchRecords = 50);
+        var events = TestKafka.Events("title-r", 3_000, players: 40);
+        await TestKafka.PublishAsync(options, events, output);
+
+        // A slow first member: it has a batch in its handler (and the next one read) most of the time, so the
+        // revocation that the second member's arrival causes finds one there.
+        var first = new RecordingHandler { BeforeHandle = _ => Task.Delay(100) };
+        var second = new RecordingHandler();
+        using var stop = new CancellationTokenSource();
+        var firstRun = TestKafka.Consumer(options, first, output).RunAsync(stop.Token);
+        await TestKafka.WaitUntil(() => first.Calls >= 3, Patience, () => $"{first.Calls} batches");
+        var secondRun = TestKafka.Consumer(options, second, output).RunAsync(stop.Token);
+        await TestKafka.WaitUntil(() => first.Applied.Count + second.Applied.Count >= events.Count, Patience,
+            () => $"{first.Applied.Count} + {second.Applied.Count} of {events.Count}");
+        await stop.CancelAsync();
+        await Task.WhenAll(firstRun, secondRun);
+
+        // The second member took partitions over, at the offsets the first had committed: no record was handled by both
+        // (nor twice by one), none was skipped, and every offset is committed.
+        Assert.NotEmpty(second.DeliveredSnapshot());
+        var positions = first.DeliveredSnapshot().Concat(second.DeliveredSnapshot()).Select(r => (r.Partition, r.Offset)).ToList();
+        Assert.Equal(events.Count, positions.Count);
+        Assert.Equal(events.Count, positions.Distinct().Count());
+        Assert.Equal(events.Select(e => e.Id).Order(), first.Applied.Keys.Concat(second.Applied.Keys).Order());
+        Assert.Equal(events.Count, Committed(options).Values.Sum());
+    }
+
+    [Fact]
     public async Task Publishing_to_an_unreachable_cluster_throws_EventBusUnavailableException_within_the_timeout()
     {
         var options = new KafkaOptions { BootstrapServers = "127.0.0.1:1", Topic = "nowhere", PublishTimeoutSeconds = 1 };
