@@ -17,19 +17,20 @@ using Microsoft.Extensions.Options;
 //                   record and doing nothing else: the floor of the fetch; again with librdkafka's default
 //                   fetch.queue.backoff.ms (1 s) instead of ours (10 ms)
 //   handler alone   AnalyticsIngest (SQLite rollups + Parquet archive) on the same records from memory, in batches of
-//                   5,000 (the consumer's batch), one log partition: the floor of the rollups
+//                   the consumer's size spread over as many log partitions: the floor of the rollups
 //   ingest consumer KafkaIngestConsumer feeding that handler, committing each batch: what Hosts.Local runs
 // Each line: events/s (wall), CPU µs/event of this process and of the broker process, bytes this process allocated per
 // event. A warm-up pass of every measurement on a smaller topic comes first (JIT, connections) and is not reported.
+// Arguments: [events] [partitions] [consumer batch records, default KafkaOptions.MaxBatchRecords].
 var total = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 2_000_000;
 var partitions = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 48;
 var warmTotal = Math.Min(total, 200_000);
-const int BatchRecords = 5_000;
+var batchRecords = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : new KafkaOptions().MaxBatchRecords;
 
 var broker = MockBroker.Start(("warm", partitions), ("events", partitions));
 try
 {
-    Console.WriteLine($"{total:N0} events, {partitions} partitions, librdkafka mock cluster (3 brokers) as pid {broker.Process.Id}; {Environment.ProcessorCount} cores");
+    Console.WriteLine($"{total:N0} events, {partitions} partitions, batches of {batchRecords:N0}, librdkafka mock cluster (3 brokers) as pid {broker.Process.Id}; {Environment.ProcessorCount} cores");
     Console.WriteLine("measurement               events/s  wall s  CPU µs/event    B/event  events/s from the first record");
     Console.WriteLine("                                          this  broker  (this)");
     var events = TelemetryStream.Events(total);
@@ -51,11 +52,12 @@ try
         firstRecord = RawConsume(broker.BootstrapServers, topic, count, "raw-1s", librdkafkaBackoff: true);
         meter.Stop("raw, 1 s queue backoff", firstRecord);
 
-        var records = slice.Select((e, i) => new EventRecord(topic, 0, i, EventWire.Key(e), EventWire.Encode(e))).ToList();
+        // Spread over the topic's partitions as the consumer's batches are (every batch holds records of all of them).
+        var records = slice.Select((e, i) => new EventRecord(topic, i % partitions, i / partitions, EventWire.Key(e), EventWire.Encode(e))).ToList();
         await using (var ingest = await Ingest.Create())
         {
             meter.Start();
-            foreach (var batch in records.Chunk(BatchRecords))
+            foreach (var batch in records.Chunk(batchRecords))
             {
                 await ingest.Handler.HandleAsync(batch);
             }
@@ -66,7 +68,7 @@ try
         await using (var ingest = await Ingest.Create())
         {
             var counting = new CountingHandler(ingest.Handler, count);
-            var options = new KafkaOptions { BootstrapServers = broker.BootstrapServers, Topic = topic, GroupId = "ingest-" + topic, MaxBatchRecords = BatchRecords };
+            var options = new KafkaOptions { BootstrapServers = broker.BootstrapServers, Topic = topic, GroupId = "ingest-" + topic, MaxBatchRecords = batchRecords };
             var consumer = new KafkaIngestConsumer(Options.Create(options), counting, NullLogger<KafkaIngestConsumer>.Instance);
             using var stop = new CancellationTokenSource();
             meter.Start();
