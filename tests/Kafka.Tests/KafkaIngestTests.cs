@@ -132,34 +132,34 @@ public sealed class KafkaIngestTests(MockKafkaClusterFixture fixture, ITestOutpu
     }
 
     [Fact]
-    public async Task A_rebalance_while_a_batch_is_in_the_handler_commits_it_first_and_hands_every_other_record_to_one_member()
+    public async Task A_rebalance_while_a_batch_is_in_the_handler_loses_nothing_and_the_rollups_count_every_event_once()
     {
         var topic = TestKafka.NewTopic(_cluster, partitions: 4);
         var options = TestKafka.Options(_cluster, topic, configure: o => o.MaxBatchRecords = 50);
         var events = TestKafka.Events("title-r", 3_000, players: 40);
         await TestKafka.PublishAsync(options, events, output);
 
-        // A slow first member: it has a batch in its handler (and the next one read) most of the time, so the
-        // revocation that the second member's arrival causes finds one there.
-        var first = new RecordingHandler { BeforeHandle = _ => Task.Delay(100) };
-        var second = new RecordingHandler();
+        // Two members of the group, as two processes over one store. The first is slow: it has a batch in its handler
+        // (and the next one read) most of the time, so the revocation that the second member's arrival causes finds one
+        // there. Commits can fail while the group rebalances; the next owner then gets those records again.
+        await using var real = new RealIngest();
+        var first = new RecordingHandler { Inner = real.Handler, BeforeHandle = _ => Task.Delay(100) };
+        var second = new RecordingHandler { Inner = real.AnotherHandler() };
         using var stop = new CancellationTokenSource();
         var firstRun = TestKafka.Consumer(options, first, output).RunAsync(stop.Token);
         await TestKafka.WaitUntil(() => first.Calls >= 3, Patience, () => $"{first.Calls} batches");
         var secondRun = TestKafka.Consumer(options, second, output).RunAsync(stop.Token);
-        await TestKafka.WaitUntil(() => first.Applied.Count + second.Applied.Count >= events.Count, Patience,
+        await TestKafka.WaitUntil(() => first.Applied.Keys.Union(second.Applied.Keys).Count() >= events.Count, Patience,
             () => $"{first.Applied.Count} + {second.Applied.Count} of {events.Count}");
         await stop.CancelAsync();
         await Task.WhenAll(firstRun, secondRun);
 
-        // The second member took partitions over, at the offsets the first had committed: no record was handled by both
-        // (nor twice by one), none was skipped, and every offset is committed.
+        // The second member took partitions over; no record was skipped; the rollups count each event once however
+        // often it was delivered.
         Assert.NotEmpty(second.DeliveredSnapshot());
-        var positions = first.DeliveredSnapshot().Concat(second.DeliveredSnapshot()).Select(r => (r.Partition, r.Offset)).ToList();
-        Assert.Equal(events.Count, positions.Count);
+        var positions = first.DeliveredSnapshot().Concat(second.DeliveredSnapshot()).Select(r => (r.Partition, r.Offset));
         Assert.Equal(events.Count, positions.Distinct().Count());
-        Assert.Equal(events.Select(e => e.Id).Order(), first.Applied.Keys.Concat(second.Applied.Keys).Order());
-        Assert.Equal(events.Count, Committed(options).Values.Sum());
+        Assert.Equal(events.Count, (await real.DayAsync("title-r")).Events);
     }
 
     [Fact]

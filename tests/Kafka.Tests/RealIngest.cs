@@ -9,17 +9,21 @@ internal sealed class RealIngest : IAsyncDisposable
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "gamebackend-kafka-tests", Guid.NewGuid().ToString("N"));
     private readonly SqliteDocumentStore _store;
+    private readonly FakeTimeProvider _time;
 
     public RealIngest()
     {
         Directory.CreateDirectory(_folder);
-        var time = new FakeTimeProvider(TestKafka.EventDay.AddHours(20));
-        _store = new SqliteDocumentStore(new SqliteDocumentStoreOptions(Path.Combine(_folder, "store.db")), time);
-        Handler = new AnalyticsIngest(_store, time);
-        Queries = new AnalyticsQueries(_store, time);
+        _time = new FakeTimeProvider(TestKafka.EventDay.AddHours(20));
+        _store = new SqliteDocumentStore(new SqliteDocumentStoreOptions(Path.Combine(_folder, "store.db")), _time);
+        Handler = new AnalyticsIngest(_store, _time);
+        Queries = new AnalyticsQueries(_store, _time);
     }
 
     public AnalyticsIngest Handler { get; }
+
+    /// <summary>Another handler over the same store, as another process of the consumer group has (its own id window).</summary>
+    public AnalyticsIngest AnotherHandler() => new(_store, _time);
 
     public AnalyticsQueries Queries { get; }
 
