@@ -34,6 +34,7 @@ public sealed class EndToEndTests(DynamoDbLocalFixture dynamo, RedisServerFixtur
     [Fact]
     public async Task Players_sign_in_rank_and_get_matched_by_the_schedule_and_their_events_reach_the_rollups_through_the_Kafka_event_source()
     {
+        await OneUtcDay.WaitUntilAtLeastLeftAsync(TimeSpan.FromMinutes(2));
         var table = await dynamo.CreateTableAsync();
         var topic = "aws-e2e-" + Guid.NewGuid().ToString("N")[..12];
         kafka.Cluster.CreateTopic(topic, partitions: 2);

@@ -9,6 +9,7 @@ using GameBackend.Archive.Tests.Parquet;
 using GameBackend.Core.Analytics;
 using GameBackend.Core.Events;
 using GameBackend.Core.Storage;
+using GameBackend.Hosts.Aws.Tests;
 
 namespace GameBackend.Hosts.Azure.Tests;
 
@@ -29,6 +30,7 @@ public sealed class EndToEndTests
     [Fact]
     public async Task Players_sign_in_rank_get_matched_by_the_timer_and_their_events_reach_the_archive_and_the_rollups_through_Kafka()
     {
+        await OneUtcDay.WaitUntilAtLeastLeftAsync(TimeSpan.FromMinutes(2));
         var archive = await _servers.Azurite.CreateContainerAsync();
         await using var host = new AzureHostFactory(_servers, archiveContainer: archive.Name);
         var title = await host.CreateTitleAsync();
