@@ -357,59 +357,63 @@ public sealed class AnalyticsIngestDeliveryTests
     [Fact]
     public async Task The_rollups_are_folded_while_the_archive_writes_but_commit_only_after_it_finished()
     {
-        var archive = new GatedArchive();
-        await using var bed = new AnalyticsTestBed(archive);
-        var store = new CountingStore(bed.Store);
-        var ingest = new AnalyticsIngest(store, bed.Time, archive);
-
-        var handling = ingest.HandleAsync(Records(Stream("t", 50)));
-        await archive.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await using var run = await GatedRun.StartAsync();
 
         // The day items are read (the fold is under way) while the archive is still writing, yet nothing commits.
-        await WaitUntil(() => store.Reads > 0);
-        Assert.Equal(0, store.Transactions);
-        Assert.False(handling.IsCompleted);
+        await WaitUntil(() => run.Store.Reads > 0);
+        Assert.Equal(0, run.Store.Transactions);
+        Assert.False(run.Handling.IsCompleted);
 
-        archive.Release.SetResult();
-        Assert.Equal(50, (await handling).Applied);
-        Assert.Equal(1, store.Transactions);
+        run.Archive.Release.SetResult();
+        Assert.Equal(50, (await run.Handling).Applied);
+        Assert.Equal(1, run.Store.Transactions);
     }
 
     [Fact]
     public async Task An_archive_that_fails_after_the_fold_fails_the_batch_and_stores_no_rollup()
     {
-        var archive = new GatedArchive();
-        await using var bed = new AnalyticsTestBed(archive);
-        var store = new CountingStore(bed.Store);
-        var ingest = new AnalyticsIngest(store, bed.Time, archive);
+        await using var run = await GatedRun.StartAsync();
+        await WaitUntil(() => run.Store.Reads > 0);
+        run.Archive.Release.SetException(new IOException("bucket gone"));
 
-        var handling = ingest.HandleAsync(Records(Stream("t", 50)));
-        await WaitUntil(() => store.Reads > 0);
-        archive.Release.SetException(new IOException("bucket gone"));
-
-        await Assert.ThrowsAsync<IOException>(() => handling);
-        Assert.Equal(0, store.Transactions);
-        Assert.Equal(0, (await bed.DayAsync("t", Today)).Events);
+        await Assert.ThrowsAsync<IOException>(() => run.Handling);
+        Assert.Equal(0, run.Store.Transactions);
+        Assert.Equal(0, (await run.Bed.DayAsync("t", Today)).Events);
     }
 
     [Fact]
     public async Task A_batch_whose_store_fails_during_the_archive_returns_only_after_the_archive_ended()
     {
-        var archive = new GatedArchive();
-        await using var bed = new AnalyticsTestBed(archive);
-        var store = new CountingStore(bed.Store) { FailReads = true };
-        var ingest = new AnalyticsIngest(store, bed.Time, archive);
-
-        var handling = ingest.HandleAsync(Records(Stream("t", 50)));
-        await archive.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        await WaitUntil(() => store.Reads > 0);
+        await using var run = await GatedRun.StartAsync(failReads: true);
+        await WaitUntil(() => run.Store.Reads > 0);
 
         // The store failed, but the batch may be delivered again only once its archive write is over.
         await Task.Delay(50);
-        Assert.False(handling.IsCompleted);
-        archive.Release.SetResult();
-        await Assert.ThrowsAsync<IOException>(() => handling);
-        Assert.Equal(0, store.Transactions);
+        Assert.False(run.Handling.IsCompleted);
+        run.Archive.Release.SetResult();
+        await Assert.ThrowsAsync<IOException>(() => run.Handling);
+        Assert.Equal(0, run.Store.Transactions);
+    }
+
+    /// <summary>A batch of 50 events handed to an ingest whose archive writes until the test releases it.</summary>
+    private sealed record GatedRun(AnalyticsTestBed Bed, GatedArchive Archive, CountingStore Store, Task<IngestBatchReport> Handling) : IAsyncDisposable
+    {
+        public static async Task<GatedRun> StartAsync(bool failReads = false)
+        {
+            var archive = new GatedArchive();
+            var bed = new AnalyticsTestBed(archive);
+            var store = new CountingStore(bed.Store) { FailReads = failReads };
+            var handling = new AnalyticsIngest(store, bed.Time, archive).HandleAsync(Records(Stream("t", 50)));
+            await archive.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            return new GatedRun(bed, archive, store, handling);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Archive.Release.TrySetResult();
+            await Handling.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            await Bed.DisposeAsync();
+        }
     }
 
     private static async Task WaitUntil(Func<bool> condition)
