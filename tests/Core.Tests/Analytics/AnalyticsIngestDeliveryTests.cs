@@ -441,7 +441,7 @@ public sealed class AnalyticsIngestDeliveryTests
     }
 
     /// <summary>The real store, counting the day-item reads and the transactions; optionally failing the reads of day items.</summary>
-    private sealed class CountingStore(IDocumentStore inner) : IDocumentStore
+    private sealed class CountingStore(IDocumentStore store) : PassThroughStore(store)
     {
         private int _reads;
         private int _transactions;
@@ -452,7 +452,7 @@ public sealed class AnalyticsIngestDeliveryTests
 
         public int Transactions => Volatile.Read(ref _transactions);
 
-        public async Task<StoredItem?> GetAsync(ItemKey key, CancellationToken cancellationToken = default)
+        public override async Task<StoredItem?> GetAsync(ItemKey key, CancellationToken cancellationToken = default)
         {
             if (key.SortKey.StartsWith(AnalyticsKeys.DayPrefix, StringComparison.Ordinal))
             {
@@ -463,24 +463,14 @@ public sealed class AnalyticsIngestDeliveryTests
                 }
             }
 
-            return await inner.GetAsync(key, cancellationToken);
+            return await base.GetAsync(key, cancellationToken);
         }
 
-        public Task<TransactionResult> TransactAsync(Transaction transaction, CancellationToken cancellationToken = default)
+        public override Task<TransactionResult> TransactAsync(Transaction transaction, CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref _transactions);
-            return inner.TransactAsync(transaction, cancellationToken);
+            return base.TransactAsync(transaction, cancellationToken);
         }
-
-        public Task<WriteResult> CreateAsync(NewItem item, CancellationToken cancellationToken = default) => inner.CreateAsync(item, cancellationToken);
-
-        public Task<WriteResult> ReplaceAsync(NewItem item, string expectedVersion, CancellationToken cancellationToken = default) =>
-            inner.ReplaceAsync(item, expectedVersion, cancellationToken);
-
-        public Task<WriteResult> DeleteAsync(ItemKey key, string expectedVersion, CancellationToken cancellationToken = default) =>
-            inner.DeleteAsync(key, expectedVersion, cancellationToken);
-
-        public Task<QueryPage> QueryAsync(Query query, CancellationToken cancellationToken = default) => inner.QueryAsync(query, cancellationToken);
     }
 
     private sealed class RecordingArchive : IEventArchive
@@ -504,9 +494,9 @@ public sealed class AnalyticsIngestDeliveryTests
     }
 
     /// <summary>The real store, with another consumer's write slipped in before transactions, or a transaction that fails.</summary>
-    private sealed class InterferingStore(IDocumentStore inner, TimeProvider time) : IDocumentStore
+    private sealed class InterferingStore(IDocumentStore store, TimeProvider time) : PassThroughStore(store)
     {
-        private readonly AnalyticsIngest _racer = new(inner, time);
+        private readonly AnalyticsIngest _racer = new(store, time);
         private long _racerOffset;
 
         public int RacesBeforeEachTransaction { get; set; }
@@ -517,7 +507,7 @@ public sealed class AnalyticsIngestDeliveryTests
 
         private int _racesLeft = -1;
 
-        public async Task<TransactionResult> TransactAsync(Transaction transaction, CancellationToken cancellationToken = default)
+        public override async Task<TransactionResult> TransactAsync(Transaction transaction, CancellationToken cancellationToken = default)
         {
             Transactions++;
             if (FailTransactions > 0)
@@ -542,10 +532,17 @@ public sealed class AnalyticsIngestDeliveryTests
                 _racesLeft = -1;
             }
 
-            return await inner.TransactAsync(transaction, cancellationToken);
+            return await base.TransactAsync(transaction, cancellationToken);
         }
+    }
 
-        public Task<StoredItem?> GetAsync(ItemKey key, CancellationToken cancellationToken = default) => inner.GetAsync(key, cancellationToken);
+    /// <summary>A store that passes every call to the real one; the test stores above change what they watch.</summary>
+    private abstract class PassThroughStore(IDocumentStore inner) : IDocumentStore
+    {
+        public virtual Task<StoredItem?> GetAsync(ItemKey key, CancellationToken cancellationToken = default) => inner.GetAsync(key, cancellationToken);
+
+        public virtual Task<TransactionResult> TransactAsync(Transaction transaction, CancellationToken cancellationToken = default) =>
+            inner.TransactAsync(transaction, cancellationToken);
 
         public Task<WriteResult> CreateAsync(NewItem item, CancellationToken cancellationToken = default) => inner.CreateAsync(item, cancellationToken);
 
