@@ -1,12 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using Confluent.Kafka;
-using GameBackend.Archive.Parquet;
 using GameBackend.Bench.Analytics;
 using GameBackend.Core.Analytics;
 using GameBackend.Core.Events;
 using GameBackend.Kafka;
-using GameBackend.Stores.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -54,7 +52,7 @@ try
 
         // Spread over the topic's partitions as the consumer's batches are (every batch holds records of all of them).
         var records = slice.Select((e, i) => new EventRecord(topic, i % partitions, i / partitions, EventWire.Key(e), EventWire.Encode(e))).ToList();
-        await using (var ingest = await Ingest.Create())
+        await using (var ingest = Ingest.Create(archived: true))
         {
             meter.Start();
             foreach (var batch in records.Chunk(batchRecords))
@@ -65,7 +63,7 @@ try
             meter.Stop("handler alone");
         }
 
-        await using (var ingest = await Ingest.Create())
+        await using (var ingest = Ingest.Create(archived: true))
         {
             var counting = new CountingHandler(ingest.Handler, count);
             var options = new KafkaOptions { BootstrapServers = broker.BootstrapServers, Topic = topic, GroupId = "ingest-" + topic, MaxBatchRecords = batchRecords };
@@ -172,37 +170,6 @@ internal sealed class Meter(Process self, Process broker, int events, bool repor
             $"{events / Stopwatch.GetElapsedTime(firstRecordAt, ended).TotalSeconds,9:N0} (first record at {Stopwatch.GetElapsedTime(_started, firstRecordAt).TotalSeconds:F1} s)");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{name,-24} {events / wall,9:N0}  {wall,6:F1}  {cpu,6:F2}  {brokerCpu,6:F2}  {(double)(end.Allocated - _cost.Allocated) / events,6:F0}  {afterFirst}"));
-    }
-}
-
-/// <summary>AnalyticsIngest as Hosts.Local composes it: SQLite store and the Parquet archive in a temporary folder.</summary>
-internal sealed class Ingest : IAsyncDisposable
-{
-    private readonly string _folder;
-    private readonly SqliteDocumentStore _store;
-
-    private Ingest(string folder, SqliteDocumentStore store, AnalyticsIngest handler)
-    {
-        _folder = folder;
-        _store = store;
-        Handler = handler;
-    }
-
-    public AnalyticsIngest Handler { get; }
-
-    public static Task<Ingest> Create()
-    {
-        var folder = Directory.CreateTempSubdirectory("analytics-consumer-bench-").FullName;
-        var time = new FixedTime(TelemetryStream.Now);
-        var store = new SqliteDocumentStore(new SqliteDocumentStoreOptions(Path.Combine(folder, "store.db")), time);
-        var archive = new ParquetEventArchive(new FolderObjectStore(Path.Combine(folder, "archive")));
-        return Task.FromResult(new Ingest(folder, store, new AnalyticsIngest(store, time, archive)));
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        Directory.Delete(_folder, recursive: true);
     }
 }
 

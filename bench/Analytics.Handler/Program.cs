@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using GameBackend.Archive.Parquet;
 using GameBackend.Bench.Analytics;
 using GameBackend.Core.Analytics;
 using GameBackend.Core.Events;
-using GameBackend.Stores.Sqlite;
 
 // The ingest handler alone: a stream of telemetry-like events (100,000 players over 40 cohort days, sessions, matches,
 // relay heartbeats, 30 event names) pre-encoded as records, handed to AnalyticsIngest over a SQLite store in batches,
@@ -41,32 +39,22 @@ foreach (var (batchSize, archived) in batchSizes.SelectMany(b => new[] { (b, fal
 {
     for (var pass = 0; pass < 2; pass++)
     {
-        var folder = Directory.CreateTempSubdirectory("analytics-bench-").FullName;
-        try
+        await using var bench = Ingest.Create(archived);
+        var cost = Cost.Start(process);
+        var stopwatch = Stopwatch.StartNew();
+        long applied = 0;
+        var batches = 0;
+        foreach (var batch in records.Chunk(batchSize))
         {
-            await using var store = new SqliteDocumentStore(new SqliteDocumentStoreOptions(Path.Combine(folder, "store.db")), new FixedTime(now));
-            var archive = archived ? new ParquetEventArchive(new FolderObjectStore(Path.Combine(folder, "archive"))) : null;
-            var ingest = new AnalyticsIngest(store, new FixedTime(now), archive);
-            var cost = Cost.Start(process);
-            var stopwatch = Stopwatch.StartNew();
-            long applied = 0;
-            var batches = 0;
-            foreach (var batch in records.Chunk(batchSize))
-            {
-                applied += (await ingest.HandleAsync(batch)).Applied;
-                batches++;
-            }
-
-            stopwatch.Stop();
-            var item = await store.GetAsync(new("title", AnalyticsKeys.Partition, AnalyticsKeys.Day(DateOnly.FromDateTime(now.UtcDateTime))));
-            if (pass == 1)
-            {
-                Console.WriteLine($"handler{(archived ? " + archive" : "")}, batches of {batchSize,5}: {applied / stopwatch.Elapsed.TotalSeconds,12:N0} events/s ({batches:N0} batches, {stopwatch.Elapsed.TotalSeconds:F1} s; today's item {item!.Body.Length:N0} bytes; {cost.PerEvent(process, applied)})");
-            }
+            applied += (await bench.Handler.HandleAsync(batch)).Applied;
+            batches++;
         }
-        finally
+
+        stopwatch.Stop();
+        var item = await bench.Store.GetAsync(new("title", AnalyticsKeys.Partition, AnalyticsKeys.Day(DateOnly.FromDateTime(now.UtcDateTime))));
+        if (pass == 1)
         {
-            Directory.Delete(folder, recursive: true);
+            Console.WriteLine($"handler{(archived ? " + archive" : "")}, batches of {batchSize,5}: {applied / stopwatch.Elapsed.TotalSeconds,12:N0} events/s ({batches:N0} batches, {stopwatch.Elapsed.TotalSeconds:F1} s; today's item {item!.Body.Length:N0} bytes; {cost.PerEvent(process, applied)})");
         }
     }
 }
