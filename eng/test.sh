@@ -75,7 +75,7 @@ status=${PIPESTATUS[0]}
 set -e
 
 # The benchmarks are not run here, but they link test fixtures and use src's internals, so a change can break them
-# unnoticed: they must build (bench/Benchmarks.sln; about a minute after the tests' build).
+# unnoticed: they must build (bench/Benchmarks.sln; 17 s after the tests' build in a fresh clone).
 echo "==> dotnet build bench/Benchmarks.sln -c $configuration"
 set +e
 dotnet build bench/Benchmarks.sln -c "$configuration" --nologo -v q
